@@ -1,0 +1,230 @@
+//! `Context`: a shared, reference-counted handle to one libzmq context.
+
+use std::fmt;
+use std::os::raw::c_void;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use crate::error::{check, last_error, Error, Result};
+
+/// The state shared by every clone of a [`Context`] and every socket made from it.
+struct Shared {
+    /// The `void*` from `zmq_ctx_new`, or the errno of its failure.
+    raw: std::result::Result<RawCtx, Error>,
+    /// Set once `zmq_ctx_term` has been called; after that the pointer is never used again.
+    /// Short calls on the pointer hold the read side, `destroy` takes the write side only to
+    /// flip this flag, so termination never waits on a lock a socket owner might hold.
+    terminated: RwLock<bool>,
+}
+
+#[derive(Clone, Copy)]
+struct RawCtx(*mut c_void);
+
+// SAFETY: a libzmq context is thread-safe: every zmq_ctx_* call and zmq_socket may be made
+// from any thread. The pointer is only freed by zmq_ctx_term, which `Shared` guards (see
+// `terminated`), so sharing the pointer across threads is sound.
+unsafe impl Send for RawCtx {}
+// SAFETY: as above.
+unsafe impl Sync for RawCtx {}
+
+impl Shared {
+    fn term(&self) -> Result<()> {
+        let raw = match self.raw {
+            Ok(raw) => raw,
+            Err(e) => return Err(e),
+        };
+        {
+            let mut terminated = self.terminated.write().unwrap_or_else(|p| p.into_inner());
+            if *terminated {
+                return Ok(());
+            }
+            *terminated = true;
+        }
+        // SAFETY: the flag above guarantees this is the only zmq_ctx_term on this pointer,
+        // and no other call on it is in flight (they run under the read lock, which we held
+        // exclusively while setting the flag) or can start (they check the flag).
+        check(unsafe { zmq_sys::zmq_ctx_term(raw.0) }).map(drop)
+    }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        let Ok(raw) = self.raw else { return };
+        let terminated = self.terminated.get_mut().unwrap_or_else(|p| p.into_inner());
+        if *terminated {
+            return;
+        }
+        *terminated = true;
+        loop {
+            // SAFETY: last handle (we are in Drop of the Arc's content): nothing else can
+            // use the pointer, and it was not terminated before.
+            let rc = unsafe { zmq_sys::zmq_ctx_term(raw.0) };
+            if rc == 0 || last_error() != Error::EINTR {
+                break;
+            }
+        }
+    }
+}
+
+/// A ZeroMQ context: the container of a process's sockets and I/O threads.
+///
+/// Cloning is cheap and shares the one libzmq context. Every [`Socket`](crate::Socket) made
+/// from it keeps it alive as well, so dropping the `Context` while sockets live does not
+/// block; the libzmq context is terminated when the last handle *and* the last socket are
+/// gone. [`Context::destroy`] terminates it explicitly.
+#[derive(Clone)]
+pub struct Context {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("terminated", &self.is_terminated())
+            .finish()
+    }
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context::new()
+    }
+}
+
+impl Context {
+    /// Creates a new libzmq context.
+    ///
+    /// This cannot return an error (zmq 0.10's signature); if `zmq_ctx_new` fails (e.g. out of
+    /// file descriptors), the cause is remembered and every later call on this context returns
+    /// it. The first context made in a process also checks that the linked libzmq is one these
+    /// bindings can drive (see [`check_library`](crate::check_library)); if not, every call
+    /// returns `Err(EPROTONOSUPPORT)`.
+    pub fn new() -> Context {
+        let raw = match crate::check_library() {
+            Err(_) => Err(Error::EPROTONOSUPPORT),
+            Ok(()) => {
+                // SAFETY: zmq_ctx_new has no preconditions; a NULL result is checked below.
+                let raw = unsafe { zmq_sys::zmq_ctx_new() };
+                if raw.is_null() {
+                    Err(last_error())
+                } else {
+                    Ok(RawCtx(raw))
+                }
+            }
+        };
+        Context {
+            shared: Arc::new(Shared {
+                raw,
+                terminated: RwLock::new(false),
+            }),
+        }
+    }
+
+    /// Runs `f` with the raw context pointer, which stays valid for the duration of the call.
+    /// `Err(ETERM)` after [`Context::destroy`], and the creation error if `zmq_ctx_new`
+    /// failed. `f` must not block for long: termination waits for it.
+    pub(crate) fn with_raw<T>(&self, f: impl FnOnce(*mut c_void) -> Result<T>) -> Result<T> {
+        let raw = self.shared.raw?;
+        let terminated = self
+            .shared
+            .terminated
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        if *terminated {
+            return Err(Error::ETERM);
+        }
+        f(raw.0)
+    }
+
+    /// Whether [`Context::destroy`] has terminated this context.
+    pub fn is_terminated(&self) -> bool {
+        *self
+            .shared
+            .terminated
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Terminates the context (`zmq_ctx_term`) and returns its result.
+    ///
+    /// Blocking calls on this context's sockets in other threads return `Err(ETERM)`; this call
+    /// blocks until every socket of the context is closed (subject to each socket's linger).
+    /// Afterwards every clone is terminated too: [`Context::socket`] and the option calls return
+    /// `Err(ETERM)` without reaching libzmq, and a second `destroy` (or the final drop) does
+    /// nothing. Unlike the final drop, it does not retry on `EINTR`.
+    pub fn destroy(&mut self) -> Result<()> {
+        self.shared.term()
+    }
+
+    /// Shuts the context down without waiting (`zmq_ctx_shutdown`): blocking calls on its
+    /// sockets return `Err(ETERM)` and new sockets cannot be made, but the context itself is
+    /// only freed by [`Context::destroy`] or the last drop.
+    pub fn shutdown(&self) -> Result<()> {
+        // SAFETY: the pointer is live for the duration of with_raw's closure.
+        self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_shutdown(raw) }).map(drop))
+    }
+
+    /// Reads an integer context option (`zmq_ctx_get`).
+    pub(crate) fn get_option(&self, option: u32) -> Result<i32> {
+        // SAFETY: the pointer is live for the duration of with_raw's closure.
+        self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_get(raw, option as i32) }))
+    }
+
+    /// Sets an integer context option (`zmq_ctx_set`).
+    pub(crate) fn set_option(&self, option: u32, value: i32) -> Result<()> {
+        // SAFETY: the pointer is live for the duration of with_raw's closure.
+        self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_set(raw, option as i32, value) }))
+            .map(drop)
+    }
+
+    /// The number of I/O threads (`ZMQ_IO_THREADS`, default 1).
+    pub fn get_io_threads(&self) -> Result<i32> {
+        self.get_option(zmq_sys::ZMQ_IO_THREADS)
+    }
+
+    /// Sets the number of I/O threads (`ZMQ_IO_THREADS`); only effective before the first
+    /// socket is made. Negative values give `Err(EINVAL)`.
+    pub fn set_io_threads(&self, value: i32) -> Result<()> {
+        self.set_option(zmq_sys::ZMQ_IO_THREADS, value)
+    }
+}
+
+/// Result of the one-time check of the linked library.
+static LIBRARY_CHECK: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+
+/// Checks, once per process, that the linked libzmq is at least 4.1 and that its `zmq_msg_t`
+/// is the size these bindings were generated for. Returns the reason when it is not.
+///
+/// [`Context::new`] runs this; a failed check makes the context unusable (every call returns
+/// `Err(EPROTONOSUPPORT)`) instead of risking memory corruption.
+pub fn check_library() -> std::result::Result<(), String> {
+    LIBRARY_CHECK
+        .get_or_init(|| {
+            let (major, minor, patch) = crate::version();
+            if (major, minor) < (4, 1) {
+                return Err(format!(
+                    "the linked libzmq is {major}.{minor}.{patch}; these bindings need 4.1 or newer"
+                ));
+            }
+            let expected = std::mem::size_of::<zmq_sys::zmq_msg_t>();
+            // SAFETY: a throwaway context, used for one zmq_ctx_get and terminated at once.
+            let size = unsafe {
+                let ctx = zmq_sys::zmq_ctx_new();
+                if ctx.is_null() {
+                    return Ok(()); // cannot ask; Context::new will report the real cause
+                }
+                let size = zmq_sys::zmq_ctx_get(ctx, zmq_sys::ZMQ_MSG_T_SIZE as i32);
+                zmq_sys::zmq_ctx_term(ctx);
+                size
+            };
+            // ZMQ_MSG_T_SIZE exists from 4.3 on; older libraries answer -1 (EINVAL) and keep
+            // the 64-byte zmq_msg_t that every 4.x release has had.
+            if size >= 0 && size as usize != expected {
+                return Err(format!(
+                    "the linked libzmq {major}.{minor}.{patch} has a {size}-byte zmq_msg_t, but \
+                     these bindings assume {expected} bytes"
+                ));
+            }
+            Ok(())
+        })
+        .clone()
+}

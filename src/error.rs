@@ -1,0 +1,256 @@
+//! The errno mirror: every failure of a libzmq call as a `zmq::Error`.
+
+use std::ffi::CStr;
+use std::fmt;
+use std::io;
+use std::os::raw::c_int;
+use std::sync::OnceLock;
+
+use zmq_sys::errno as zerrno;
+
+/// `std::result::Result` with [`Error`] as its error type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+macro_rules! define_errors {
+    ($( $(#[$doc:meta])* $name:ident = $value:expr, )*) => {
+        /// An error reported by libzmq, named after its errno.
+        ///
+        /// Each variant's discriminant is the errno value itself, so `err as i32 ==
+        /// err.to_raw()`. `Display` and `Debug` both print libzmq's own text for the code
+        /// (`zmq_strerror`), as zmq 0.10 did; `{:?}` therefore shows the message, not the
+        /// variant name.
+        ///
+        /// Besides the 28 codes zmq 0.10 listed, every POSIX errno is a variant, because
+        /// libzmq passes the operating system's errors through (e.g. `ENOTDIR` from
+        /// `bind("ipc:///etc/passwd/x")`). A code that is still unknown becomes
+        /// [`Error::EUNKNOWN`] instead of a panic.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+        #[error("{}", self.message())]
+        #[repr(i32)]
+        pub enum Error {
+            $( $(#[$doc])* #[allow(missing_docs)] $name = $value, )*
+            /// A code not in this table (`to_raw()` gives -1). Reached only through an errno
+            /// that neither POSIX nor libzmq defines.
+            EUNKNOWN = -1,
+        }
+
+        impl Error {
+            /// Every variant except [`Error::EUNKNOWN`], in declaration order.
+            pub const ALL: &'static [Error] = &[$(Error::$name,)*];
+
+            const fn from_known(raw: i32) -> Option<Error> {
+                $( if raw == $value { return Some(Error::$name); } )*
+                None
+            }
+
+            /// The variant's name, e.g. `"EFSM"`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Error::$name => stringify!($name), )*
+                    Error::EUNKNOWN => "EUNKNOWN",
+                }
+            }
+        }
+    };
+}
+
+define_errors! {
+    // The 28 codes zmq 0.10 listed, in its order.
+    EACCES = libc::EACCES,
+    EADDRINUSE = libc::EADDRINUSE,
+    EAGAIN = libc::EAGAIN,
+    EBUSY = libc::EBUSY,
+    ECONNREFUSED = libc::ECONNREFUSED,
+    EFAULT = libc::EFAULT,
+    EINTR = libc::EINTR,
+    EHOSTUNREACH = libc::EHOSTUNREACH,
+    EINPROGRESS = libc::EINPROGRESS,
+    EINVAL = libc::EINVAL,
+    EMFILE = libc::EMFILE,
+    EMSGSIZE = libc::EMSGSIZE,
+    ENAMETOOLONG = libc::ENAMETOOLONG,
+    ENODEV = libc::ENODEV,
+    ENOENT = libc::ENOENT,
+    ENOMEM = libc::ENOMEM,
+    ENOTCONN = libc::ENOTCONN,
+    ENOTSOCK = libc::ENOTSOCK,
+    EPROTO = libc::EPROTO,
+    EPROTONOSUPPORT = libc::EPROTONOSUPPORT,
+    ENOTSUP = libc::ENOTSUP,
+    ENOBUFS = libc::ENOBUFS,
+    ENETDOWN = libc::ENETDOWN,
+    EADDRNOTAVAIL = libc::EADDRNOTAVAIL,
+    /// The socket's state machine does not allow this call now (REQ sending twice, REQ
+    /// receiving before sending, REP sending before receiving).
+    EFSM = zerrno::EFSM,
+    /// The transport is not compatible with the socket type.
+    ENOCOMPATPROTO = zerrno::ENOCOMPATPROTO,
+    /// The context was terminated.
+    ETERM = zerrno::ETERM,
+    /// No I/O thread available.
+    EMTHREAD = zerrno::EMTHREAD,
+    // The rest of POSIX, which libzmq hands through from the OS.
+    E2BIG = libc::E2BIG,
+    EAFNOSUPPORT = libc::EAFNOSUPPORT,
+    EALREADY = libc::EALREADY,
+    EBADF = libc::EBADF,
+    EBADMSG = libc::EBADMSG,
+    ECANCELED = libc::ECANCELED,
+    ECHILD = libc::ECHILD,
+    ECONNABORTED = libc::ECONNABORTED,
+    ECONNRESET = libc::ECONNRESET,
+    EDEADLK = libc::EDEADLK,
+    EDESTADDRREQ = libc::EDESTADDRREQ,
+    EDOM = libc::EDOM,
+    EDQUOT = libc::EDQUOT,
+    EEXIST = libc::EEXIST,
+    EFBIG = libc::EFBIG,
+    EHOSTDOWN = libc::EHOSTDOWN,
+    EIDRM = libc::EIDRM,
+    EILSEQ = libc::EILSEQ,
+    EIO = libc::EIO,
+    EISCONN = libc::EISCONN,
+    EISDIR = libc::EISDIR,
+    ELOOP = libc::ELOOP,
+    EMLINK = libc::EMLINK,
+    EMULTIHOP = libc::EMULTIHOP,
+    ENETRESET = libc::ENETRESET,
+    ENETUNREACH = libc::ENETUNREACH,
+    ENFILE = libc::ENFILE,
+    ENODATA = libc::ENODATA,
+    ENOEXEC = libc::ENOEXEC,
+    ENOLCK = libc::ENOLCK,
+    ENOLINK = libc::ENOLINK,
+    ENOMSG = libc::ENOMSG,
+    ENOPROTOOPT = libc::ENOPROTOOPT,
+    ENOSPC = libc::ENOSPC,
+    ENOSR = libc::ENOSR,
+    ENOSTR = libc::ENOSTR,
+    ENOSYS = libc::ENOSYS,
+    ENOTDIR = libc::ENOTDIR,
+    ENOTEMPTY = libc::ENOTEMPTY,
+    ENOTRECOVERABLE = libc::ENOTRECOVERABLE,
+    ENOTTY = libc::ENOTTY,
+    ENXIO = libc::ENXIO,
+    EOVERFLOW = libc::EOVERFLOW,
+    EOWNERDEAD = libc::EOWNERDEAD,
+    EPERM = libc::EPERM,
+    EPIPE = libc::EPIPE,
+    EPROTOTYPE = libc::EPROTOTYPE,
+    ERANGE = libc::ERANGE,
+    EROFS = libc::EROFS,
+    ESPIPE = libc::ESPIPE,
+    ESRCH = libc::ESRCH,
+    ESTALE = libc::ESTALE,
+    ETIME = libc::ETIME,
+    ETIMEDOUT = libc::ETIMEDOUT,
+    ETXTBSY = libc::ETXTBSY,
+    EXDEV = libc::EXDEV,
+}
+
+/// libzmq's fallback codes (used where the platform lacks a POSIX code) and the variant each
+/// one stands for.
+const ALT_CODES: &[(i32, Error)] = &[
+    (zerrno::ENOTSUP_ALT, Error::ENOTSUP),
+    (zerrno::EPROTONOSUPPORT_ALT, Error::EPROTONOSUPPORT),
+    (zerrno::ENOBUFS_ALT, Error::ENOBUFS),
+    (zerrno::ENETDOWN_ALT, Error::ENETDOWN),
+    (zerrno::EADDRINUSE_ALT, Error::EADDRINUSE),
+    (zerrno::EADDRNOTAVAIL_ALT, Error::EADDRNOTAVAIL),
+    (zerrno::ECONNREFUSED_ALT, Error::ECONNREFUSED),
+    (zerrno::EINPROGRESS_ALT, Error::EINPROGRESS),
+    (zerrno::ENOTSOCK_ALT, Error::ENOTSOCK),
+    (zerrno::EMSGSIZE_ALT, Error::EMSGSIZE),
+    (zerrno::EAFNOSUPPORT_ALT, Error::EAFNOSUPPORT),
+    (zerrno::ENETUNREACH_ALT, Error::ENETUNREACH),
+    (zerrno::ECONNABORTED_ALT, Error::ECONNABORTED),
+    (zerrno::ECONNRESET_ALT, Error::ECONNRESET),
+    (zerrno::ENOTCONN_ALT, Error::ENOTCONN),
+    (zerrno::ETIMEDOUT_ALT, Error::ETIMEDOUT),
+    (zerrno::EHOSTUNREACH_ALT, Error::EHOSTUNREACH),
+    (zerrno::ENETRESET_ALT, Error::ENETRESET),
+];
+
+impl Error {
+    /// The error for an errno value. Never panics: libzmq's `*_ALT` fallback codes map to
+    /// their base variant, and a value that is not an errno at all gives
+    /// [`Error::EUNKNOWN`].
+    pub fn from_raw(raw: i32) -> Error {
+        if let Some(e) = Error::from_known(raw) {
+            return e;
+        }
+        ALT_CODES
+            .iter()
+            .find(|(code, _)| *code == raw)
+            .map_or(Error::EUNKNOWN, |(_, e)| *e)
+    }
+
+    /// The errno value (the platform's, or libzmq's own for `EFSM`, `ETERM`, ...); -1 for
+    /// [`Error::EUNKNOWN`].
+    pub fn to_raw(self) -> i32 {
+        self as i32
+    }
+
+    /// libzmq's text for this error (`zmq_strerror`), e.g. "Operation cannot be accomplished
+    /// in current state" for `EFSM`. The same text pyzmq shows for the same code.
+    pub fn message(self) -> &'static str {
+        static CACHE: OnceLock<Vec<OnceLock<&'static str>>> = OnceLock::new();
+        if self == Error::EUNKNOWN {
+            return "Unknown error";
+        }
+        let Some(index) = Error::ALL.iter().position(|e| *e == self) else {
+            return "Unknown error";
+        };
+        let cache = CACHE.get_or_init(|| Error::ALL.iter().map(|_| OnceLock::new()).collect());
+        cache[index].get_or_init(|| {
+            // SAFETY: zmq_strerror accepts any int and returns a pointer to a NUL-terminated
+            // string (libzmq's own static text, or the C library's strerror text), which we
+            // copy out at once.
+            let text = unsafe { CStr::from_ptr(zmq_sys::zmq_strerror(self.to_raw())) };
+            // Leaked once per variant at most (bounded by the table): the text must be
+            // `'static`, and the C library does not promise its buffer outlives the call.
+            Box::leak(text.to_string_lossy().into_owned().into_boxed_str())
+        })
+    }
+}
+
+impl fmt::Debug for Error {
+    /// Prints the message, as zmq 0.10 does (its own tests assert `{:?}` == `{}`). Use
+    /// [`Error::name`] for the variant name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl From<Error> for io::Error {
+    fn from(error: Error) -> io::Error {
+        let kind = match error {
+            Error::ENOENT => io::ErrorKind::NotFound,
+            Error::EACCES => io::ErrorKind::PermissionDenied,
+            Error::ECONNREFUSED => io::ErrorKind::ConnectionRefused,
+            Error::ENOTCONN => io::ErrorKind::NotConnected,
+            Error::EADDRINUSE => io::ErrorKind::AddrInUse,
+            Error::EADDRNOTAVAIL => io::ErrorKind::AddrNotAvailable,
+            Error::EAGAIN => io::ErrorKind::WouldBlock,
+            Error::EINVAL => io::ErrorKind::InvalidInput,
+            Error::EINTR => io::ErrorKind::Interrupted,
+            _ => io::ErrorKind::Other,
+        };
+        io::Error::new(kind, error)
+    }
+}
+
+/// The error libzmq reported for the last failed call on this thread.
+pub(crate) fn last_error() -> Error {
+    // SAFETY: zmq_errno only reads the calling thread's errno.
+    Error::from_raw(unsafe { zmq_sys::zmq_errno() })
+}
+
+/// Turns a libzmq return code into a `Result`: -1 means failure, with the cause in errno.
+pub(crate) fn check(rc: c_int) -> Result<c_int> {
+    if rc == -1 {
+        Err(last_error())
+    } else {
+        Ok(rc)
+    }
+}

@@ -1,0 +1,88 @@
+//! Safe Rust bindings over libzmq, the native ZeroMQ library.
+//!
+//! A drop-in replacement for the crates.io crate `zmq` 0.10 (same names, signatures and
+//! behaviour; see the README's migration section for the few intentional differences), and
+//! a superset of it: every libzmq 4.3.5 socket option and type, zero-copy messages, decoded
+//! monitor events, CURVE helpers.
+//!
+//! ```
+//! let ctx = zmq::Context::new();
+//! let server = ctx.socket(zmq::REP).unwrap();
+//! server.bind("tcp://127.0.0.1:*").unwrap();
+//! let endpoint = server.get_last_endpoint().unwrap().unwrap();
+//!
+//! let client = ctx.socket(zmq::REQ).unwrap();
+//! client.connect(&endpoint).unwrap();
+//! client.send("Are you OK?", 0).unwrap();
+//! assert_eq!(server.recv_string(0).unwrap().unwrap(), "Are you OK?");
+//! server.send("I am OK!", 0).unwrap();
+//! assert_eq!(client.recv_bytes(0).unwrap(), b"I am OK!");
+//!
+//! // Out-of-order calls are errors, as in libzmq: a REQ socket must wait for the answer.
+//! client.send("again", 0).unwrap();
+//! assert_eq!(client.send("too soon", 0), Err(zmq::Error::EFSM));
+//! ```
+//!
+//! Which libzmq is linked (the system's, or a vendored 4.3.5 built from source) is decided by
+//! the `zmq-sys` build script; [`version`] and [`has`] tell at run time.
+#![warn(missing_docs)]
+
+mod context;
+mod error;
+mod flags;
+mod message;
+mod monitor;
+mod poll;
+mod proxy;
+mod security;
+mod socket;
+mod sockopt;
+
+pub use crate::context::{check_library, Context};
+pub use crate::error::{Error, Result};
+pub use crate::flags::{PollEvents, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE};
+pub use crate::message::Message;
+pub use crate::socket::{Sendable, Socket, SocketType};
+pub use crate::SocketType::*;
+
+pub use crate::monitor::*;
+pub use crate::poll::*;
+pub use crate::proxy::*;
+pub use crate::security::*;
+pub use crate::sockopt::*;
+
+/// The (major, minor, patch) version of the libzmq this program is linked with.
+///
+/// ```
+/// let (major, _minor, _patch) = zmq::version();
+/// assert_eq!(major, 4);
+/// ```
+pub fn version() -> (i32, i32, i32) {
+    let (mut major, mut minor, mut patch) = (0, 0, 0);
+    // SAFETY: zmq_version only writes the three ints we pass.
+    unsafe { zmq_sys::zmq_version(&mut major, &mut minor, &mut patch) };
+    (major, minor, patch)
+}
+
+/// Whether the linked libzmq has a capability: `"ipc"`, `"pgm"`, `"tipc"`, `"norm"`,
+/// `"curve"`, `"gssapi"`, `"draft"`.
+///
+/// Always `Some(..)` (zmq 0.10's signature; it never returned `None`); a name containing a NUL
+/// byte is `Some(false)`. [`has_capability`] is the plain `bool` form.
+///
+/// ```
+/// assert_eq!(zmq::has("ipc"), Some(true));
+/// assert_eq!(zmq::has("no-such-thing"), Some(false));
+/// ```
+pub fn has(capability: &str) -> Option<bool> {
+    Some(has_capability(capability))
+}
+
+/// Whether the linked libzmq has a capability; the `bool` form of [`has`].
+pub fn has_capability(capability: &str) -> bool {
+    let Ok(name) = std::ffi::CString::new(capability) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated string, only read by zmq_has.
+    unsafe { zmq_sys::zmq_has(name.as_ptr()) == 1 }
+}

@@ -1,0 +1,367 @@
+//! `Message`: an owned libzmq message frame (`zmq_msg_t`).
+
+use std::ffi::{CStr, CString};
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::os::raw::c_void;
+use std::{ptr, slice, str};
+
+use crate::error::{check, Result};
+
+/// One message frame, owned: RAII over a `zmq_msg_t`, closed on drop.
+///
+/// It dereferences to its bytes (`&msg[..]`, `msg.len()`, `msg.to_vec()`). Owned buffers
+/// (`Vec<u8>`, `Box<[u8]>`) become messages without a copy: libzmq keeps the allocation and
+/// hands it back to Rust's allocator when the last reference (possibly after the send
+/// completes in an I/O thread) is gone.
+///
+/// ```
+/// let msg = zmq::Message::from(vec![1u8, 2, 3]); // zero-copy
+/// assert_eq!(&msg[..], &[1, 2, 3]);
+/// assert_eq!(zmq::Message::from("hi").as_str(), Some("hi"));
+/// ```
+pub struct Message {
+    msg: zmq_sys::zmq_msg_t,
+}
+
+// SAFETY: a zmq_msg_t owned by one `Message` is plain data plus (for large messages) a
+// reference-counted buffer whose count libzmq updates atomically; it may move between threads
+// and be read through `&` from several at once (zmq 0.10 makes the same promise).
+unsafe impl Send for Message {}
+// SAFETY: see above; `&Message` only allows reads.
+unsafe impl Sync for Message {}
+
+impl Drop for Message {
+    fn drop(&mut self) {
+        // SAFETY: `msg` was initialised by a constructor and is closed only here. The result
+        // is ignored: close fails only for an invalid message, which we never hold.
+        unsafe {
+            zmq_sys::zmq_msg_close(&mut self.msg);
+        }
+    }
+}
+
+/// Aborts like std does on allocation failure; libzmq's init calls only fail for lack of
+/// memory.
+fn alloc_failed(len: usize) -> ! {
+    let layout = std::alloc::Layout::from_size_align(len.max(1), 1)
+        .unwrap_or_else(|_| std::alloc::Layout::new::<u8>());
+    std::alloc::handle_alloc_error(layout)
+}
+
+impl Message {
+    /// Wraps a `zmq_msg_t` that a `zmq_msg_init*` call has initialised.
+    fn from_initialised(msg: zmq_sys::zmq_msg_t) -> Message {
+        Message { msg }
+    }
+
+    /// An empty frame.
+    pub fn new() -> Message {
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: zmq_msg_init only writes the struct we pass; it cannot fail.
+        unsafe { zmq_sys::zmq_msg_init(&mut msg) };
+        Message::from_initialised(msg)
+    }
+
+    /// A frame of `len` bytes, all zero.
+    pub fn with_size(len: usize) -> Message {
+        // SAFETY: the new message has `len` writable bytes, which we zero before anyone reads.
+        unsafe {
+            let mut msg = Message::with_size_uninit(len);
+            ptr::write_bytes(msg.data_ptr(), 0, len);
+            msg
+        }
+    }
+
+    /// A frame of `len` bytes that are not initialised.
+    ///
+    /// # Safety
+    /// The caller must write every byte before reading any.
+    unsafe fn with_size_uninit(len: usize) -> Message {
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: zmq_msg_init_size writes the struct we pass and allocates `len` bytes.
+        if unsafe { zmq_sys::zmq_msg_init_size(&mut msg, len) } == -1 {
+            alloc_failed(len);
+        }
+        Message::from_initialised(msg)
+    }
+
+    /// Same as [`Message::with_size`].
+    #[deprecated(since = "0.9.1", note = "use `Message::with_size`")]
+    pub fn with_capacity(len: usize) -> Message {
+        Message::with_size(len)
+    }
+
+    /// A frame of `len` uninitialised bytes.
+    ///
+    /// # Safety
+    /// The caller must write every byte before reading any.
+    #[deprecated(since = "0.9.1", note = "use `Message::with_size`")]
+    pub unsafe fn with_capacity_unallocated(len: usize) -> Message {
+        // SAFETY: forwarded to the caller.
+        unsafe { Message::with_size_uninit(len) }
+    }
+
+    /// Same as `Message::from(data)` (copies).
+    #[deprecated(since = "0.9.1", note = "use `Message::from(data)`")]
+    pub fn from_slice(data: &[u8]) -> Message {
+        Message::from(data)
+    }
+
+    /// The bytes as `&str`, when they are valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        str::from_utf8(self).ok()
+    }
+
+    /// Whether more frames of the same message follow this received frame (`zmq_msg_more`).
+    pub fn get_more(&self) -> bool {
+        // SAFETY: zmq_msg_more only reads the message; libzmq's signature takes a mutable
+        // pointer but does not write through it.
+        unsafe { zmq_sys::zmq_msg_more(self.raw_ptr() as *mut _) == 1 }
+    }
+
+    /// A metadata property of a received frame (`zmq_msg_gets`): `"Socket-Type"`,
+    /// `"Routing-Id"`, `"Peer-Address"`, `"User-Id"`, or one set by a ZAP handler.
+    ///
+    /// `None` when the property is absent, its name contains a NUL byte, or its value is not
+    /// UTF-8 ([`Message::property`] tells these apart and returns the raw bytes).
+    pub fn gets<'a>(&'a mut self, property: &str) -> Option<&'a str> {
+        self.property(property).ok().flatten().and_then(|b| str::from_utf8(b).ok())
+    }
+
+    /// A metadata property as raw bytes: `Ok(None)` when absent, `Err(EINVAL)` for a name with
+    /// a NUL byte. The checked form of [`Message::gets`].
+    pub fn property(&self, property: &str) -> Result<Option<&[u8]>> {
+        let name = CString::new(property).map_err(|_| crate::Error::EINVAL)?;
+        // SAFETY: both pointers are valid; libzmq returns NULL or a NUL-terminated string owned
+        // by the message's metadata, which lives as long as the message (borrowed here).
+        let value = unsafe { zmq_sys::zmq_msg_gets(self.raw_ptr(), name.as_ptr()) };
+        if value.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: non-NULL, NUL-terminated, lives as long as `self` (see above).
+        Ok(Some(unsafe { CStr::from_ptr(value) }.to_bytes()))
+    }
+
+    /// A pointer to the `zmq_msg_t`, for libzmq calls that only read it.
+    pub(crate) fn raw_ptr(&self) -> *const zmq_sys::zmq_msg_t {
+        &self.msg
+    }
+
+    /// A pointer to the `zmq_msg_t`, for libzmq calls that write it (send, recv, set).
+    pub(crate) fn raw_mut_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
+        &mut self.msg
+    }
+
+    /// A raw pointer to the `zmq_msg_t`, for passing this message to `zmq_sys` calls. The
+    /// message stays owned by `self` (it is closed on drop).
+    pub fn as_mut_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
+        self.raw_mut_ptr()
+    }
+
+    fn data_ptr(&mut self) -> *mut u8 {
+        // SAFETY: the message is initialised; zmq_msg_data returns its buffer (possibly
+        // dangling but non-null-or-null for size 0, which we never dereference).
+        unsafe { zmq_sys::zmq_msg_data(&mut self.msg) as *mut u8 }
+    }
+
+    /// The routing id of a frame received on a SERVER or PEER socket (DRAFT).
+    #[cfg(zmq_draft)]
+    pub fn routing_id(&self) -> Option<u32> {
+        // SAFETY: reads the message only; libzmq takes a mutable pointer but does not write.
+        let id = unsafe { zmq_sys::zmq_msg_routing_id(self.raw_ptr() as *mut _) };
+        (id != 0).then_some(id)
+    }
+
+    /// Sets the routing id a SERVER socket sends this frame to (DRAFT). 0 is `Err(EINVAL)`.
+    #[cfg(zmq_draft)]
+    pub fn set_routing_id(&mut self, routing_id: u32) -> Result<()> {
+        // SAFETY: the message is initialised and exclusively borrowed.
+        check(unsafe { zmq_sys::zmq_msg_set_routing_id(&mut self.msg, routing_id) }).map(drop)
+    }
+
+    /// The group of a frame received on a DISH socket (DRAFT).
+    #[cfg(zmq_draft)]
+    pub fn group(&self) -> Option<&str> {
+        // SAFETY: reads the message only; the returned string lives inside the message.
+        let group = unsafe { zmq_sys::zmq_msg_group(self.raw_ptr() as *mut _) };
+        if group.is_null() {
+            return None;
+        }
+        // SAFETY: non-NULL and NUL-terminated, stored inside `self`.
+        unsafe { CStr::from_ptr(group) }.to_str().ok()
+    }
+
+    /// Sets the group a RADIO socket publishes this frame to (DRAFT): at most 15 bytes and no
+    /// NUL, otherwise `Err(EINVAL)`.
+    #[cfg(zmq_draft)]
+    pub fn set_group(&mut self, group: &str) -> Result<()> {
+        let group = CString::new(group).map_err(|_| crate::Error::EINVAL)?;
+        // SAFETY: the message is initialised and exclusively borrowed; the group is copied.
+        check(unsafe { zmq_sys::zmq_msg_set_group(&mut self.msg, group.as_ptr()) }).map(drop)
+    }
+}
+
+impl Default for Message {
+    fn default() -> Self {
+        Message::new()
+    }
+}
+
+impl Deref for Message {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        let msg = self.raw_ptr() as *mut zmq_sys::zmq_msg_t;
+        // SAFETY: zmq_msg_data/size only read the initialised message (libzmq's signature is
+        // not const-correct). The buffer holds `len` bytes and lives as long as `self`.
+        unsafe {
+            let len = zmq_sys::zmq_msg_size(msg);
+            if len == 0 {
+                return &[];
+            }
+            slice::from_raw_parts(zmq_sys::zmq_msg_data(msg) as *const u8, len)
+        }
+    }
+}
+
+impl DerefMut for Message {
+    /// Copy-on-write: libzmq may share one buffer between several messages (e.g. one frame
+    /// published to two inproc subscribers); such a frame is copied once before it is handed
+    /// out mutably, so writes never reach another message.
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: zmq_msg_get only reads the initialised message.
+        let shared = unsafe { zmq_sys::zmq_msg_get(&self.msg, zmq_sys::ZMQ_SHARED as i32) } == 1;
+        if shared {
+            // libzmq offers no way to carry the "more" flag and metadata over to the copy:
+            // read those before writing into a shared frame.
+            *self = Message::from(&self[..]);
+        }
+        // SAFETY: as in deref; the exclusive borrow of `self` and the unsharing above make the
+        // slice unique.
+        unsafe {
+            let len = zmq_sys::zmq_msg_size(&mut self.msg);
+            if len == 0 {
+                return &mut [];
+            }
+            slice::from_raw_parts_mut(self.data_ptr(), len)
+        }
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for Message {}
+
+impl fmt::Debug for Message {
+    /// The bytes as a list, e.g. `[102, 111, 111]`, as zmq 0.10 prints them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self[..], f)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Message {
+    /// Copies the bytes.
+    fn from(data: &'a [u8]) -> Message {
+        // SAFETY: every one of the `len` bytes is written by the copy before any read.
+        unsafe {
+            let mut msg = Message::with_size_uninit(data.len());
+            if !data.is_empty() {
+                ptr::copy_nonoverlapping(data.as_ptr(), msg.data_ptr(), data.len());
+            }
+            msg
+        }
+    }
+}
+
+impl<'a> From<&'a str> for Message {
+    /// Copies the UTF-8 bytes.
+    fn from(data: &'a str) -> Message {
+        Message::from(data.as_bytes())
+    }
+}
+
+impl<'a> From<&'a String> for Message {
+    /// Copies the UTF-8 bytes.
+    fn from(data: &'a String) -> Message {
+        Message::from(data.as_bytes())
+    }
+}
+
+impl<'a, T> From<&'a T> for Message
+where
+    T: Into<Message> + Clone,
+{
+    /// Clones the value, then converts it.
+    fn from(v: &'a T) -> Message {
+        v.clone().into()
+    }
+}
+
+/// What libzmq hands back to [`free_vec`]: the original allocation's capacity.
+struct VecHint {
+    capacity: usize,
+}
+
+/// Called by libzmq (possibly from an I/O thread) when the last reference to a zero-copy
+/// buffer goes away.
+extern "C" fn free_vec(data: *mut c_void, hint: *mut c_void) {
+    // Unwinding out of an `extern "C"` function aborts; nothing below can panic, but the
+    // guard makes that a property of this function rather than of its callees.
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: `hint` is the Box<VecHint> leaked in `From<Vec<u8>>`, given to libzmq once
+        // and handed back here exactly once. `data` is that Vec's pointer; rebuilding the Vec
+        // with length 0 and the original capacity frees it with its original layout.
+        unsafe {
+            let hint = Box::from_raw(hint as *mut VecHint);
+            drop(Vec::from_raw_parts(data as *mut u8, 0, hint.capacity));
+        }
+    });
+}
+
+impl From<Vec<u8>> for Message {
+    /// Zero-copy: libzmq takes the vector's allocation as it is (no shrink to fit) and frees
+    /// it through Rust's allocator, with its original capacity, when done.
+    fn from(data: Vec<u8>) -> Message {
+        if data.capacity() == 0 {
+            return Message::new();
+        }
+        let mut data = std::mem::ManuallyDrop::new(data);
+        let (ptr, len, capacity) = (data.as_mut_ptr(), data.len(), data.capacity());
+        let hint = Box::into_raw(Box::new(VecHint { capacity }));
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: `ptr` points to `capacity >= len` bytes owned by us, whose ownership passes
+        // to libzmq here; free_vec releases them with the original layout, using `hint`.
+        let rc = unsafe {
+            zmq_sys::zmq_msg_init_data(
+                &mut msg,
+                ptr as *mut c_void,
+                len,
+                Some(free_vec),
+                hint as *mut c_void,
+            )
+        };
+        if rc == -1 {
+            // Ownership did not pass: free both ourselves before reporting the failure.
+            // SAFETY: libzmq did not take the buffer or the hint; we still own them.
+            unsafe {
+                drop(Box::from_raw(hint));
+                drop(Vec::from_raw_parts(ptr, len, capacity));
+            }
+            alloc_failed(len);
+        }
+        Message::from_initialised(msg)
+    }
+}
+
+impl From<Box<[u8]>> for Message {
+    /// Zero-copy: libzmq takes the boxed slice and frees it with its original layout.
+    fn from(data: Box<[u8]>) -> Message {
+        // A boxed slice is a Vec whose capacity equals its length.
+        Message::from(data.into_vec())
+    }
+}

@@ -1,0 +1,340 @@
+//! Decides which libzmq this crate links, and says which with a cargo warning.
+//!
+//! Order of decision:
+//! 1. an explicit request: feature `vendored` or `ZMQ_SYS_VENDORED=1` builds libzmq 4.3.5 from
+//!    source; `ZMQ_SYS_SYSTEM=1` demands the system library and fails clearly without one;
+//! 2. feature `draft` (without `ZMQ_SYS_SYSTEM=1`) builds the vendored library, because a
+//!    packaged libzmq rarely carries the DRAFT API;
+//! 3. pkg-config `libzmq >= 4.1` links the system library dynamically;
+//! 4. otherwise the vendored build, so a fresh machine needs no set-up step.
+//!
+//! Metadata for dependents (`DEP_ZMQ_*`): `version`, `draft` (0/1), `curve` (0/1), `include`,
+//! `mode` (system/vendored).
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every environment variable this script reads, echoed with `rerun-if-env-changed`.
+const ENV_VARS: &[&str] = &["ZMQ_SYS_VENDORED", "ZMQ_SYS_SYSTEM", "ZMQ_SYS_BINDINGS_OUT"];
+
+/// The oldest system libzmq we accept.
+const MIN_SYSTEM_VERSION: &str = "4.1";
+
+/// What the build found or built.
+struct Linked {
+    mode: &'static str,
+    version: String,
+    draft: bool,
+    curve: bool,
+    include: PathBuf,
+}
+
+fn main() {
+    for var in ENV_VARS {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets this"));
+    let draft_feature = env::var_os("CARGO_FEATURE_DRAFT").is_some();
+    let vendored_feature = env::var_os("CARGO_FEATURE_VENDORED").is_some();
+    let want_vendored = vendored_feature || env_flag("ZMQ_SYS_VENDORED");
+    let want_system = env_flag("ZMQ_SYS_SYSTEM");
+
+    if want_vendored && want_system {
+        fail(
+            "both a vendored and a system libzmq were requested \
+             (feature `vendored` or ZMQ_SYS_VENDORED=1, and ZMQ_SYS_SYSTEM=1). \
+             Unset one of them.",
+        );
+    }
+
+    let linked = if want_vendored {
+        let why = if vendored_feature {
+            "feature `vendored`"
+        } else {
+            "ZMQ_SYS_VENDORED=1"
+        };
+        build_vendored(&manifest_dir, draft_feature, why)
+    } else if want_system {
+        match probe_system() {
+            Ok(linked) => {
+                if draft_feature {
+                    println!(
+                        "cargo:warning=zmq-sys: feature `draft` is ignored with ZMQ_SYS_SYSTEM=1: \
+                         the DRAFT API is only enabled on the vendored build"
+                    );
+                }
+                linked
+            }
+            Err(e) => fail(&format!(
+                "ZMQ_SYS_SYSTEM=1 demands a system libzmq >= {MIN_SYSTEM_VERSION}, but pkg-config \
+                 found none ({e}). Install it (Debian/Ubuntu: `apt-get install libzmq3-dev`; \
+                 Fedora: `dnf install zeromq-devel`; macOS: `brew install zeromq`), point \
+                 PKG_CONFIG_PATH at its libzmq.pc, or unset ZMQ_SYS_SYSTEM to build the \
+                 vendored libzmq 4.3.5 instead."
+            )),
+        }
+    } else if draft_feature {
+        build_vendored(&manifest_dir, true, "feature `draft`")
+    } else {
+        match probe_system() {
+            Ok(linked) => linked,
+            Err(e) => {
+                let why = format!("no system libzmq >= {MIN_SYSTEM_VERSION} found ({e})");
+                build_vendored(&manifest_dir, false, &why)
+            }
+        }
+    };
+
+    if let Some(out) = env::var_os("ZMQ_SYS_BINDINGS_OUT") {
+        if !cfg!(feature = "bindgen") {
+            fail("ZMQ_SYS_BINDINGS_OUT is only honoured with feature `bindgen`; enable it.");
+        }
+        let _ = out; // written by generate_bindings below
+    }
+    #[cfg(feature = "bindgen")]
+    generate_bindings(&linked.include.join("zmq.h"));
+
+    println!(
+        "cargo:warning=zmq-sys: linking {} libzmq {} (DRAFT API: {}, CURVE: {})",
+        linked.mode,
+        linked.version,
+        if linked.draft { "yes" } else { "no" },
+        if linked.curve { "yes" } else { "no" },
+    );
+    println!("cargo:mode={}", linked.mode);
+    println!("cargo:version={}", linked.version);
+    println!("cargo:draft={}", u8::from(linked.draft));
+    println!("cargo:curve={}", u8::from(linked.curve));
+    println!("cargo:include={}", linked.include.display());
+}
+
+fn env_flag(name: &str) -> bool {
+    matches!(
+        env::var(name).as_deref().map(str::trim),
+        Ok("1") | Ok("true") | Ok("yes") | Ok("on")
+    )
+}
+
+/// Stops the build with a message that says what to do.
+fn fail(message: &str) -> ! {
+    eprintln!("\nzmq-sys build error: {message}\n");
+    println!("cargo:warning=zmq-sys: {message}");
+    std::process::exit(1);
+}
+
+fn probe_system() -> Result<Linked, String> {
+    let lib = pkg_config::Config::new()
+        .atleast_version(MIN_SYSTEM_VERSION)
+        .probe("libzmq")
+        .map_err(|e| first_line(&e.to_string()))?;
+    let include = lib
+        .include_paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("/usr/include"));
+    // CURVE depends on how the system library was configured; the build can only guess (from
+    // a libsodium dependency in its pkg-config data). At run time `zmq::has("curve")` is exact.
+    let curve = pkg_config::Config::new()
+        .cargo_metadata(false)
+        .statik(true)
+        .probe("libzmq")
+        .map(|l| l.libs.iter().any(|name| name.contains("sodium")))
+        .unwrap_or(false);
+    Ok(Linked {
+        mode: "system",
+        version: lib.version,
+        draft: false,
+        curve,
+        include,
+    })
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("pkg-config failed")
+        .to_string()
+}
+
+/// The settings in `vendor/libzmq.conf`.
+struct VendorConf {
+    libzmq_version: String,
+    curve: bool,
+    debug: bool,
+}
+
+fn read_vendor_conf(manifest_dir: &Path) -> VendorConf {
+    let path = manifest_dir.join("..").join("vendor").join("libzmq.conf");
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        fail(&format!(
+            "cannot read {} ({e}); it holds the vendored build's settings and is part of the \
+             repository: restore it with `git checkout vendor/libzmq.conf`",
+            path.display()
+        ))
+    });
+    let mut conf = VendorConf {
+        libzmq_version: String::new(),
+        curve: true,
+        debug: false,
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            fail(&format!(
+                "{}:{}: expected `key = value`",
+                path.display(),
+                n + 1
+            ))
+        };
+        let (key, value) = (key.trim(), value.trim());
+        let on_off = |v: &str| match v {
+            "on" => true,
+            "off" => false,
+            _ => fail(&format!(
+                "{}:{}: `{key}` must be `on` or `off`, not `{v}`",
+                path.display(),
+                n + 1
+            )),
+        };
+        match key {
+            "libzmq_version" => conf.libzmq_version = value.to_string(),
+            "curve" => conf.curve = on_off(value),
+            "debug" => conf.debug = on_off(value),
+            // Pins are informative here: cargo enforces them through Cargo.toml.
+            "zeromq_src" | "libsodium_sys_stable" => {}
+            _ => fail(&format!(
+                "{}:{}: unknown setting `{key}`",
+                path.display(),
+                n + 1
+            )),
+        }
+    }
+    if conf.libzmq_version.is_empty() {
+        fail(&format!("{}: `libzmq_version` is missing", path.display()));
+    }
+    conf
+}
+
+/// Reads `ZMQ_VERSION_MAJOR/MINOR/PATCH` out of a zmq.h.
+fn header_version(header: &Path) -> Option<String> {
+    let text = fs::read_to_string(header).ok()?;
+    let field = |name: &str| {
+        text.lines().find_map(|l| {
+            let rest = l.trim().strip_prefix("#define")?.trim();
+            let value = rest.strip_prefix(name)?;
+            value.trim().parse::<u32>().ok()
+        })
+    };
+    Some(format!(
+        "{}.{}.{}",
+        field("ZMQ_VERSION_MAJOR")?,
+        field("ZMQ_VERSION_MINOR")?,
+        field("ZMQ_VERSION_PATCH")?
+    ))
+}
+
+fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
+    let conf = read_vendor_conf(manifest_dir);
+    println!(
+        "cargo:warning=zmq-sys: building the vendored libzmq {} from source ({why})",
+        conf.libzmq_version
+    );
+
+    // libzmq's sources are not ours to fix: keep their compiler warnings out of the build log
+    // (the cc crate would repeat each one as a cargo warning).
+    let cxxflags = env::var("CXXFLAGS").unwrap_or_default();
+    env::set_var("CXXFLAGS", format!("{cxxflags} -w").trim());
+    let mut build = zeromq_src::Build::new();
+    build.enable_draft(draft).build_debug(conf.debug);
+    if conf.curve {
+        let (Some(lib), Some(include)) = (
+            env::var_os("DEP_SODIUM_LIB"),
+            env::var_os("DEP_SODIUM_INCLUDE"),
+        ) else {
+            fail(
+                "libsodium-sys-stable did not report where it built libsodium \
+                 (DEP_SODIUM_LIB/DEP_SODIUM_INCLUDE are unset); set `curve = off` in \
+                 vendor/libzmq.conf to build without CURVE",
+            )
+        };
+        build.with_libsodium(Some(zeromq_src::LibLocation::new(lib, include)));
+    }
+    build.build();
+
+    // zeromq-src copies the headers it compiled with into OUT_DIR/source/include.
+    let include = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("source")
+        .join("include");
+    let header = include.join("zmq.h");
+    let found = header_version(&header).unwrap_or_else(|| {
+        fail(&format!(
+            "cannot read the libzmq version from {}; the zeromq-src package looks damaged: \
+             run `cargo clean -p zeromq-src` and build again",
+            header.display()
+        ))
+    });
+    if found != conf.libzmq_version {
+        fail(&format!(
+            "the zeromq-src package carries libzmq {found}, but vendor/libzmq.conf pins {}; \
+             make zmq-sys/Cargo.toml's zeromq-src pin and the conf agree",
+            conf.libzmq_version
+        ));
+    }
+    Linked {
+        mode: "vendored",
+        version: found,
+        draft,
+        curve: conf.curve,
+        include,
+    }
+}
+
+/// Regenerates the bindings from the linked library's zmq.h (libzmq 4.3.5's for the vendored
+/// build, which is what the checked-in file comes from) with the DRAFT declarations, into
+/// `OUT_DIR/bindings.rs` (used by src/lib.rs under feature `bindgen`), and copies them to
+/// `ZMQ_SYS_BINDINGS_OUT` when that is set (the CI check diffs that copy with the checked-in
+/// `src/bindings.rs`).
+#[cfg(feature = "bindgen")]
+fn generate_bindings(header: &Path) {
+    let bindings = bindgen::Builder::default()
+        .header(header.to_string_lossy())
+        .clang_arg("-DZMQ_BUILD_DRAFT_API=1")
+        .allowlist_function("zmq_.*")
+        .allowlist_type("zmq_.*")
+        .allowlist_var("ZMQ_.*")
+        .derive_default(true)
+        .derive_debug(true)
+        .layout_tests(false)
+        .generate_comments(false)
+        .raw_line("// Generated by bindgen from libzmq's zmq.h with ZMQ_BUILD_DRAFT_API defined.")
+        .raw_line("// Do not edit: regenerate with the `bindgen` feature (see README).")
+        .generate()
+        .unwrap_or_else(|e| {
+            fail(&format!(
+                "bindgen failed on {} ({e}); it needs libclang (Debian: `apt-get install \
+                 libclang-dev`), or build without feature `bindgen` to use the checked-in \
+                 bindings",
+                header.display()
+            ))
+        });
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bindings.rs");
+    bindings
+        .write_to_file(&out)
+        .unwrap_or_else(|e| fail(&format!("cannot write {} ({e})", out.display())));
+    if let Some(copy) = env::var_os("ZMQ_SYS_BINDINGS_OUT") {
+        fs::copy(&out, &copy).unwrap_or_else(|e| {
+            fail(&format!(
+                "cannot copy the bindings to ZMQ_SYS_BINDINGS_OUT={} ({e})",
+                Path::new(&copy).display()
+            ))
+        });
+    }
+}
