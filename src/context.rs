@@ -28,10 +28,7 @@ unsafe impl Sync for RawCtx {}
 
 impl Shared {
     fn term(&self) -> Result<()> {
-        let raw = match self.raw {
-            Ok(raw) => raw,
-            Err(e) => return Err(e),
-        };
+        let raw = self.raw?;
         {
             let mut terminated = self.terminated.write().unwrap_or_else(|p| p.into_inner());
             if *terminated {

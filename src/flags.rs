@@ -31,3 +31,23 @@ pub const POLLIN: PollEvents = PollEvents::POLLIN;
 pub const POLLOUT: PollEvents = PollEvents::POLLOUT;
 /// Same as [`PollEvents::POLLERR`].
 pub const POLLERR: PollEvents = PollEvents::POLLERR;
+
+bitflags::bitflags! {
+    /// Typed flags for [`Socket::send_with`](crate::Socket::send_with); the `i32` form taken
+    /// by [`Socket::send`](crate::Socket::send) is `flags.bits()`.
+    pub struct SendFlags: i32 {
+        /// Fail with `EAGAIN` instead of blocking (same value as [`DONTWAIT`]).
+        const DONTWAIT = DONTWAIT;
+        /// More frames of this message follow (same value as [`SNDMORE`]).
+        const SNDMORE = SNDMORE;
+    }
+}
+
+bitflags::bitflags! {
+    /// Typed flags for [`Socket::recv_msg_with`](crate::Socket::recv_msg_with); the `i32`
+    /// form taken by [`Socket::recv_msg`](crate::Socket::recv_msg) is `flags.bits()`.
+    pub struct RecvFlags: i32 {
+        /// Fail with `EAGAIN` instead of blocking (same value as [`DONTWAIT`]).
+        const DONTWAIT = DONTWAIT;
+    }
+}

@@ -40,7 +40,9 @@ mod sockopt;
 
 pub use crate::context::{check_library, Context};
 pub use crate::error::{Error, Result};
-pub use crate::flags::{PollEvents, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE};
+pub use crate::flags::{
+    PollEvents, RecvFlags, SendFlags, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE,
+};
 pub use crate::message::Message;
 pub use crate::socket::{Sendable, Socket, SocketType};
 pub use crate::SocketType::*;

@@ -6,7 +6,9 @@ use std::ops::{Deref, DerefMut};
 use std::os::raw::c_void;
 use std::{ptr, slice, str};
 
-use crate::error::{check, Result};
+#[cfg(zmq_draft)]
+use crate::error::check;
+use crate::error::Result;
 
 /// One message frame, owned: RAII over a `zmq_msg_t`, closed on drop.
 ///
@@ -240,7 +242,7 @@ impl DerefMut for Message {
         // SAFETY: as in deref; the exclusive borrow of `self` and the unsharing above make the
         // slice unique.
         unsafe {
-            let len = zmq_sys::zmq_msg_size(&mut self.msg);
+            let len = zmq_sys::zmq_msg_size(&self.msg);
             if len == 0 {
                 return &mut [];
             }

@@ -314,6 +314,18 @@ impl Socket {
         self.send_msg_raw(msg, flags)
     }
 
+    /// [`Socket::send`] with typed flags.
+    ///
+    /// ```
+    /// let ctx = zmq::Context::new();
+    /// let push = ctx.socket(zmq::PUSH).unwrap();
+    /// // Nobody is connected: a non-blocking send cannot complete.
+    /// assert_eq!(push.send_with("x", zmq::SendFlags::DONTWAIT), Err(zmq::Error::EAGAIN));
+    /// ```
+    pub fn send_with<T: Sendable>(&self, data: T, flags: crate::SendFlags) -> Result<()> {
+        data.send(self, flags.bits())
+    }
+
     /// Same as `send(msg, flags)`.
     #[deprecated(since = "0.9.0", note = "use `send`")]
     pub fn send_msg(&self, msg: Message, flags: i32) -> Result<()> {
@@ -367,6 +379,11 @@ impl Socket {
         let mut msg = Message::new();
         self.recv(&mut msg, flags)?;
         Ok(msg)
+    }
+
+    /// [`Socket::recv_msg`] with typed flags.
+    pub fn recv_msg_with(&self, flags: crate::RecvFlags) -> Result<Message> {
+        self.recv_msg(flags.bits())
     }
 
     /// Receives one frame and copies it into a `Vec`.

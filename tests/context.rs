@@ -1,0 +1,186 @@
+//! Context lifetime: sharing, sockets keeping it alive, destroy and every drop order.
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+mod common;
+
+#[test]
+fn io_threads_option() {
+    let ctx = zmq::Context::new();
+    assert_eq!(
+        ctx.get_io_threads().unwrap(),
+        zmq_sys::ZMQ_IO_THREADS_DFLT as i32
+    );
+    ctx.set_io_threads(0).unwrap();
+    assert_eq!(ctx.get_io_threads().unwrap(), 0);
+    ctx.set_io_threads(7).unwrap();
+    assert_eq!(ctx.get_io_threads().unwrap(), 7);
+    assert_eq!(ctx.set_io_threads(-1), Err(zmq::Error::EINVAL));
+}
+
+#[test]
+fn clones_share_one_context() {
+    let ctx = zmq::Context::new();
+    let clone = ctx.clone();
+    clone.set_io_threads(3).unwrap();
+    assert_eq!(ctx.get_io_threads().unwrap(), 3);
+    // inproc endpoints are per context: a bind on one handle is visible through the other.
+    let a = ctx.socket(zmq::PAIR).unwrap();
+    a.bind("inproc://shared-ctx").unwrap();
+    let b = clone.socket(zmq::PAIR).unwrap();
+    b.connect("inproc://shared-ctx").unwrap();
+    b.send("via clone", 0).unwrap();
+    assert_eq!(a.recv_bytes(0).unwrap(), b"via clone");
+}
+
+#[test]
+fn separate_contexts_do_not_share_inproc() {
+    let one = zmq::Context::new();
+    let two = zmq::Context::new();
+    let a = one.socket(zmq::PAIR).unwrap();
+    a.bind("inproc://per-context").unwrap();
+    let b = two.socket(zmq::PAIR).unwrap();
+    b.set_sndtimeo(50).unwrap();
+    b.connect("inproc://per-context").unwrap();
+    // Not the same context: nobody is listening there, so the send cannot complete.
+    assert_eq!(b.send("lost", 0), Err(zmq::Error::EAGAIN));
+}
+
+#[test]
+fn socket_outlives_its_context_handle_without_hanging() {
+    let start = Instant::now();
+    let socket = {
+        let ctx = zmq::Context::new();
+        ctx.socket(zmq::REQ).unwrap()
+    };
+    // The socket keeps the context alive: it still works.
+    assert_eq!(socket.get_socket_type().unwrap(), zmq::REQ);
+    socket.bind("inproc://outlived").unwrap();
+    drop(socket);
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn destroy_twice_and_drop_afterwards_are_harmless() {
+    let mut ctx = zmq::Context::new();
+    let clone = ctx.clone();
+    ctx.destroy().unwrap();
+    assert!(ctx.is_terminated());
+    assert!(clone.is_terminated());
+    // Never reaches libzmq again (zmq 0.10 read freed memory here).
+    ctx.destroy().unwrap();
+    assert_eq!(clone.socket(zmq::PAIR).err(), Some(zmq::Error::ETERM));
+    assert_eq!(clone.get_io_threads(), Err(zmq::Error::ETERM));
+    assert_eq!(clone.set_io_threads(2), Err(zmq::Error::ETERM));
+    assert_eq!(clone.shutdown(), Err(zmq::Error::ETERM));
+    drop(clone);
+    drop(ctx);
+}
+
+#[test]
+fn destroy_wakes_blocked_sockets_in_other_threads() {
+    let mut ctx = zmq::Context::new();
+    let socket = ctx.socket(zmq::PULL).unwrap();
+    socket.bind("inproc://blocked").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = thread::spawn(move || {
+        tx.send(()).unwrap();
+        // No timeout: only the termination can end this wait.
+        let result = socket.recv_bytes(0);
+        drop(socket);
+        result
+    });
+    rx.recv().unwrap();
+    ctx.destroy().unwrap();
+    assert_eq!(worker.join().unwrap(), Err(zmq::Error::ETERM));
+}
+
+#[test]
+fn shutdown_interrupts_then_drop_terminates() {
+    let ctx = zmq::Context::new();
+    let socket = ctx.socket(zmq::PULL).unwrap();
+    let waiter = {
+        let ctx = ctx.clone();
+        thread::spawn(move || {
+            let r = socket.recv_bytes(0);
+            drop(socket);
+            drop(ctx);
+            r
+        })
+    };
+    // Whether the thread is already blocked or not, the receive ends with ETERM.
+    ctx.shutdown().unwrap();
+    assert_eq!(waiter.join().unwrap(), Err(zmq::Error::ETERM));
+    assert_eq!(ctx.socket(zmq::PAIR).err(), Some(zmq::Error::ETERM));
+}
+
+#[test]
+fn drop_orders_are_all_sound() {
+    // context first, then socket
+    let ctx = zmq::Context::new();
+    let s = ctx.socket(zmq::PUB).unwrap();
+    drop(ctx);
+    drop(s);
+    // socket first, then context
+    let ctx = zmq::Context::new();
+    let s = ctx.socket(zmq::PUB).unwrap();
+    drop(s);
+    drop(ctx);
+    // many sockets, clones, shuffled
+    let ctx = zmq::Context::new();
+    let sockets: Vec<_> = (0..16).map(|_| ctx.socket(zmq::DEALER).unwrap()).collect();
+    let clone = ctx.clone();
+    drop(ctx);
+    let (even, odd): (Vec<_>, Vec<_>) = sockets.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    drop(odd);
+    drop(clone);
+    drop(even);
+}
+
+#[test]
+fn context_moves_and_is_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<zmq::Context>();
+    let ctx = zmq::Context::default();
+    let receiver = ctx.socket(zmq::PULL).unwrap();
+    receiver.bind("inproc://threads").unwrap();
+    receiver.set_rcvtimeo(common::TIMEOUT_MS).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let ctx = ctx.clone();
+            thread::spawn(move || {
+                let s = ctx.socket(zmq::PUSH).unwrap();
+                s.connect("inproc://threads").unwrap();
+                s.send(format!("from {i}").as_bytes(), 0).unwrap();
+            })
+        })
+        .collect();
+    let mut got: Vec<String> = (0..4)
+        .map(|_| receiver.recv_string(0).unwrap().unwrap())
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    got.sort();
+    assert_eq!(got, ["from 0", "from 1", "from 2", "from 3"]);
+}
+
+#[test]
+fn into_raw_keeps_the_context_alive_and_from_raw_takes_it_back() {
+    let start = Instant::now();
+    let raw = {
+        let ctx = zmq::Context::new();
+        let mut s = ctx.socket(zmq::PAIR).unwrap();
+        let ptr = s.as_mut_ptr();
+        let raw = s.into_raw();
+        assert_eq!(raw, ptr);
+        raw
+        // the last Context handle drops here; zmq 0.10 hung in zmq_ctx_term
+    };
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // SAFETY: `raw` is a live socket nothing else owns, and its context was kept alive.
+    let s = unsafe { zmq::Socket::from_raw(raw) };
+    assert_eq!(s.get_socket_type().unwrap(), zmq::PAIR);
+    assert!(s.context().is_none());
+}

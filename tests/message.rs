@@ -1,0 +1,164 @@
+//! Messages: construction, conversions, equality, Debug, properties, copy-on-write.
+
+mod common;
+use common::{bound_pair, inproc, socket};
+
+#[test]
+fn constructors() {
+    let empty = zmq::Message::new();
+    assert_eq!(empty.len(), 0);
+    assert_eq!(&empty[..], b"");
+    let zeros = zmq::Message::with_size(16);
+    assert_eq!(&zeros[..], &[0u8; 16]);
+    #[allow(deprecated)]
+    {
+        assert_eq!(zmq::Message::with_capacity(3).len(), 3);
+        assert_eq!(&zmq::Message::from_slice(b"abc")[..], b"abc");
+    }
+    assert_eq!(zmq::Message::default().len(), 0);
+}
+
+#[test]
+fn conversions_agree() {
+    let bytes = b"some bytes".to_vec();
+    let from_vec = zmq::Message::from(bytes.clone());
+    let from_ref_vec = zmq::Message::from(&bytes);
+    let from_slice = zmq::Message::from(&bytes[..]);
+    let from_box = zmq::Message::from(bytes.clone().into_boxed_slice());
+    let from_str = zmq::Message::from("some bytes");
+    let from_string = zmq::Message::from(&String::from("some bytes"));
+    for m in [&from_ref_vec, &from_slice, &from_box, &from_str, &from_string] {
+        assert_eq!(*m, from_vec);
+    }
+    assert_ne!(from_vec, zmq::Message::from("other"));
+    assert_eq!(zmq::Message::from(Vec::new()).len(), 0);
+    assert_eq!(zmq::Message::from(Vec::<u8>::with_capacity(64)).len(), 0);
+    assert_eq!(zmq::Message::from(Box::<[u8]>::default()).len(), 0);
+}
+
+#[test]
+fn debug_is_a_byte_list_and_as_str_checks_utf8() {
+    let msg = zmq::Message::from("foo");
+    assert_eq!(format!("{msg:?}"), "[102, 111, 111]");
+    assert_eq!(msg.as_str(), Some("foo"));
+    assert_eq!(zmq::Message::from(&[0xffu8, 0xb7][..]).as_str(), None);
+}
+
+#[test]
+fn deref_mut_writes_the_frame() {
+    let mut msg = zmq::Message::with_size(4);
+    msg.copy_from_slice(b"abcd");
+    msg[0] = b'z';
+    assert_eq!(&msg[..], b"zbcd");
+}
+
+#[test]
+fn zero_copy_vec_keeps_its_buffer() {
+    let mut v = Vec::with_capacity(4096);
+    v.extend_from_slice(&[7u8; 100]);
+    let ptr = v.as_ptr();
+    let msg = zmq::Message::from(v);
+    assert_eq!(msg.as_ptr(), ptr, "the Vec's buffer is used as it is, without a copy");
+    assert_eq!(msg.len(), 100);
+    let boxed: Box<[u8]> = vec![1u8; 1000].into_boxed_slice();
+    let ptr = boxed.as_ptr();
+    let msg = zmq::Message::from(boxed);
+    assert_eq!(msg.as_ptr(), ptr);
+}
+
+#[test]
+fn zero_copy_message_survives_the_send() {
+    let ctx = zmq::Context::new();
+    let (pull, push) = bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    let payload: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+    push.send(payload.clone(), 0).unwrap();
+    assert_eq!(pull.recv_bytes(0).unwrap(), payload);
+}
+
+#[test]
+fn recv_variants() {
+    let ctx = zmq::Context::new();
+    let (pull, push) = bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    push.send("a longer frame than the buffer", 0).unwrap();
+    let mut buf = [0u8; 10];
+    assert_eq!(pull.recv_into(&mut buf, 0).unwrap(), 30);
+    assert_eq!(&buf, b"a longer f");
+
+    push.send(&[0xffu8, 0xb7][..], 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), Err(vec![0xff, 0xb7]));
+    push.send("bäz", 0).unwrap();
+    assert_eq!(pull.recv_string(0).unwrap(), Ok("bäz".to_string()));
+
+    let mut reused = zmq::Message::from("old content");
+    push.send("new", 0).unwrap();
+    pull.recv(&mut reused, 0).unwrap();
+    assert_eq!(&reused[..], b"new");
+}
+
+#[test]
+fn multipart_more_flags() {
+    let ctx = zmq::Context::new();
+    let (pull, push) = bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    push.send("first", zmq::SNDMORE).unwrap();
+    push.send("last", 0).unwrap();
+    let first = pull.recv_msg(0).unwrap();
+    assert!(first.get_more());
+    assert!(pull.get_rcvmore().unwrap());
+    let last = pull.recv_msg(0).unwrap();
+    assert!(!last.get_more());
+    assert!(!pull.get_rcvmore().unwrap());
+
+    push.send_multipart(&["foo", "bar"], 0).unwrap();
+    assert_eq!(pull.recv_multipart(0).unwrap(), [b"foo".to_vec(), b"bar".to_vec()]);
+    push.send_multipart(vec![vec![1u8], vec![], vec![2u8, 3]], 0).unwrap();
+    let msgs = pull.recv_multipart_msgs(0).unwrap();
+    assert_eq!(msgs.len(), 3);
+    assert!(msgs[1].is_empty());
+    // An empty iterator sends nothing.
+    push.send_multipart(Vec::<Vec<u8>>::new(), 0).unwrap();
+    assert_eq!(pull.recv_bytes(zmq::DONTWAIT), Err(zmq::Error::EAGAIN));
+}
+
+#[test]
+fn properties_of_received_frames() {
+    let ctx = zmq::Context::new();
+    let (rep, req) = bound_pair(&ctx, zmq::REP, zmq::REQ);
+    req.send("hi", 0).unwrap();
+    let mut msg = rep.recv_msg(0).unwrap();
+    assert_eq!(msg.gets("Socket-Type"), Some("REQ"));
+    assert_eq!(msg.gets("Peer-Address"), Some("127.0.0.1"));
+    assert_eq!(msg.gets("No-Such-Property"), None);
+    assert_eq!(msg.gets("Socket\0Type"), None);
+    assert_eq!(msg.property("Socket\0Type"), Err(zmq::Error::EINVAL));
+    assert_eq!(msg.property("Socket-Type"), Ok(Some(&b"REQ"[..])));
+    assert_eq!(msg.property("User-Id"), Ok(None));
+}
+
+#[test]
+fn shared_frames_are_copied_before_writing() {
+    // One large frame published to two inproc subscribers shares one buffer in libzmq.
+    let ctx = zmq::Context::new();
+    let publisher = socket(&ctx, zmq::PUB);
+    let endpoint = inproc("cow");
+    publisher.bind(&endpoint).unwrap();
+    let subs: Vec<_> = (0..2)
+        .map(|_| {
+            let s = socket(&ctx, zmq::SUB);
+            s.set_subscribe(b"").unwrap();
+            s.connect(&endpoint).unwrap();
+            s
+        })
+        .collect();
+    publisher.send(vec![b'x'; 4096], 0).unwrap();
+    let mut first = subs[0].recv_msg(0).unwrap();
+    let second = subs[1].recv_msg(0).unwrap();
+    first[0] = b'y';
+    assert_eq!(first[0], b'y');
+    assert_eq!(second[0], b'x', "writing one received frame must not change another");
+}
+
+#[test]
+fn message_is_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<zmq::Message>();
+}
