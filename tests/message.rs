@@ -108,6 +108,8 @@ fn multipart_more_flags() {
     assert!(!last.get_more());
     assert!(!pull.get_rcvmore().unwrap());
 
+    // The borrowed form is what 0.10 users write; it must keep compiling.
+    #[allow(clippy::needless_borrows_for_generic_args)]
     push.send_multipart(&["foo", "bar"], 0).unwrap();
     assert_eq!(pull.recv_multipart(0).unwrap(), [b"foo".to_vec(), b"bar".to_vec()]);
     push.send_multipart(vec![vec![1u8], vec![], vec![2u8, 3]], 0).unwrap();
@@ -161,4 +163,73 @@ fn shared_frames_are_copied_before_writing() {
 fn message_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<zmq::Message>();
+}
+
+/// A user type that is not `Into<Message>` but knows how to send itself (0.10 allowed this).
+struct Twice(&'static str);
+
+impl zmq::Sendable for Twice {
+    fn send(self, socket: &zmq::Socket, flags: i32) -> zmq::Result<()> {
+        socket.send(self.0, flags | zmq::SNDMORE)?;
+        socket.send(self.0, flags)
+    }
+}
+
+#[test]
+fn every_send_form() {
+    let ctx = zmq::Context::new();
+    let (pull, push) = bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    let owned = String::from("string ref");
+    let vec = b"vec ref".to_vec();
+    push.send(&b"slice"[..], 0).unwrap();
+    push.send("str", 0).unwrap();
+    push.send(&owned, 0).unwrap();
+    push.send(&vec, 0).unwrap();
+    push.send(vec.clone(), 0).unwrap();
+    push.send(zmq::Message::from("message"), 0).unwrap();
+    #[allow(deprecated)]
+    {
+        push.send_msg(zmq::Message::from("send_msg"), 0).unwrap();
+        push.send_str("send_str", 0).unwrap();
+    }
+    push.send_with("typed", zmq::SendFlags::empty()).unwrap();
+    push.send_with("typed more", zmq::SendFlags::SNDMORE).unwrap();
+    push.send_with("typed last", zmq::SendFlags::DONTWAIT).unwrap();
+    push.send(Twice("user type"), 0).unwrap();
+
+    let expect: [&[u8]; 9] = [
+        b"slice",
+        b"str",
+        b"string ref",
+        b"vec ref",
+        b"vec ref",
+        b"message",
+        b"send_msg",
+        b"send_str",
+        b"typed",
+    ];
+    for e in expect {
+        assert_eq!(pull.recv_bytes(0).unwrap(), e);
+    }
+    assert_eq!(
+        pull.recv_multipart(0).unwrap(),
+        [b"typed more".to_vec(), b"typed last".to_vec()]
+    );
+    let msg = pull.recv_msg_with(zmq::RecvFlags::empty()).unwrap();
+    assert_eq!((&msg[..], msg.get_more()), (&b"user type"[..], true));
+    assert_eq!(pull.recv_bytes(0).unwrap(), b"user type");
+    assert_eq!(
+        pull.recv_msg_with(zmq::RecvFlags::DONTWAIT),
+        Err(zmq::Error::EAGAIN)
+    );
+    assert_eq!(zmq::SendFlags::DONTWAIT.bits(), zmq::DONTWAIT);
+    assert_eq!(zmq::SendFlags::SNDMORE.bits(), zmq::SNDMORE);
+}
+
+#[test]
+fn raw_message_pointer_works_with_zmq_sys() {
+    let mut msg = zmq::Message::from("raw");
+    // SAFETY: the pointer is to the live, initialised message owned by `msg`.
+    let size = unsafe { zmq_sys::zmq_msg_size(msg.as_mut_ptr()) };
+    assert_eq!(size, 3);
 }
