@@ -194,10 +194,14 @@ impl Message {
         unsafe { CStr::from_ptr(group) }.to_str().ok()
     }
 
-    /// Sets the group a RADIO socket publishes this frame to (DRAFT): at most 15 bytes and no
-    /// NUL, otherwise `Err(EINVAL)`.
+    /// Sets the group a RADIO socket publishes this frame to (DRAFT): at most
+    /// `ZMQ_GROUP_MAX_LENGTH` bytes (255 in libzmq 4.3.5) and no NUL, otherwise `Err(EINVAL)`.
     #[cfg(zmq_draft)]
     pub fn set_group(&mut self, group: &str) -> Result<()> {
+        // libzmq would silently cut a longer name to the maximum (it reads with strnlen).
+        if group.len() > zmq_sys::ZMQ_GROUP_MAX_LENGTH as usize {
+            return Err(crate::Error::EINVAL);
+        }
         let group = CString::new(group).map_err(|_| crate::Error::EINVAL)?;
         // SAFETY: the message is initialised and exclusively borrowed; the group is copied.
         check(unsafe { zmq_sys::zmq_msg_set_group(&mut self.msg, group.as_ptr()) }).map(drop)

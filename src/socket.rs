@@ -271,7 +271,8 @@ impl Socket {
         }
     }
 
-    /// Joins a group on a DISH socket (DRAFT); at most 15 bytes, no NUL.
+    /// Joins a group on a DISH socket (DRAFT); at most `ZMQ_GROUP_MAX_LENGTH` bytes (255 in
+    /// libzmq 4.3.5) and no NUL, otherwise `Err(EINVAL)`.
     #[cfg(zmq_draft)]
     pub fn join(&self, group: &str) -> Result<()> {
         self.endpoint_call(group, zmq_sys::zmq_join)

@@ -222,16 +222,30 @@ mod draft {
         let endpoint = inproc("radio");
         dish.bind(&endpoint).unwrap();
         dish.join("weather").unwrap();
-        assert_eq!(dish.join("this-group-name-is-too-long"), Err(zmq::Error::EINVAL));
+        let too_long = "g".repeat(zmq_sys::ZMQ_GROUP_MAX_LENGTH as usize + 1);
+        assert_eq!(dish.join(&too_long), Err(zmq::Error::EINVAL));
+        let mut msg = zmq::Message::new();
+        assert_eq!(msg.set_group(&too_long), Err(zmq::Error::EINVAL));
+        assert_eq!(msg.set_group("a\0b"), Err(zmq::Error::EINVAL));
         assert_eq!(dish.join("nul\0"), Err(zmq::Error::EINVAL));
         let radio = socket(&ctx, zmq::RADIO);
         radio.connect(&endpoint).unwrap();
-        let mut other = zmq::Message::from("goal");
-        other.set_group("sports").unwrap();
-        radio.send(other, 0).unwrap();
-        let mut msg = zmq::Message::from("sunny");
-        msg.set_group("weather").unwrap();
-        radio.send(msg, 0).unwrap();
+        // The dish's JOIN reaches the radio only once the dish has processed the new
+        // connection (a slow joiner): publish until the dish polls readable, boundedly.
+        let mut delivered = false;
+        for _ in 0..50 {
+            let mut other = zmq::Message::from("goal");
+            other.set_group("sports").unwrap();
+            radio.send(other, 0).unwrap();
+            let mut msg = zmq::Message::from("sunny");
+            msg.set_group("weather").unwrap();
+            radio.send(msg, 0).unwrap();
+            if dish.poll(zmq::POLLIN, 100).unwrap() == 1 {
+                delivered = true;
+                break;
+            }
+        }
+        assert!(delivered, "the dish never received its group");
         let got = dish.recv_msg(0).unwrap();
         assert_eq!(&got[..], b"sunny");
         assert_eq!(got.group(), Some("weather"));
