@@ -10,7 +10,12 @@ use std::env;
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(zmq_draft)");
     println!("cargo::rustc-check-cfg=cfg(zmq_curve)");
-    for var in ["DEP_ZMQ_DRAFT", "DEP_ZMQ_CURVE", "DEP_ZMQ_MODE", "DEP_ZMQ_VERSION"] {
+    for var in [
+        "DEP_ZMQ_DRAFT",
+        "DEP_ZMQ_CURVE",
+        "DEP_ZMQ_MODE",
+        "DEP_ZMQ_VERSION",
+    ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
     println!("cargo:rerun-if-changed=build.rs");

@@ -65,7 +65,10 @@ fn main() {
     let ctx = zmq::Context::new();
     let (major, minor, patch) = zmq::version();
     println!("libzmq {major}.{minor}.{patch}; {count} send+recv pairs over inproc per figure");
-    println!("{:>8} {:>14} {:>14} {:>8}", "bytes", "safe msg/s", "raw msg/s", "safe/raw");
+    println!(
+        "{:>8} {:>14} {:>14} {:>8}",
+        "bytes", "safe msg/s", "raw msg/s", "safe/raw"
+    );
     for (i, size) in SIZES.into_iter().enumerate() {
         let n = if size > 4096 { count / 10 } else { count };
         // Alternate and take the best of three each, so drift hits both sides alike.

@@ -128,7 +128,10 @@ impl Message {
     /// `None` when the property is absent, its name contains a NUL byte, or its value is not
     /// UTF-8 ([`Message::property`] tells these apart and returns the raw bytes).
     pub fn gets<'a>(&'a mut self, property: &str) -> Option<&'a str> {
-        self.property(property).ok().flatten().and_then(|b| str::from_utf8(b).ok())
+        self.property(property)
+            .ok()
+            .flatten()
+            .and_then(|b| str::from_utf8(b).ok())
     }
 
     /// A metadata property as raw bytes: `Ok(None)` when absent, `Err(EINVAL)` for a name with

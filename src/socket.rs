@@ -370,7 +370,12 @@ impl Socket {
     pub fn recv_into(&self, bytes: &mut [u8], flags: i32) -> Result<usize> {
         // SAFETY: live handle; libzmq writes at most `bytes.len()` bytes into the buffer.
         let n = check(unsafe {
-            zmq_sys::zmq_recv(self.raw, bytes.as_mut_ptr() as *mut c_void, bytes.len(), flags)
+            zmq_sys::zmq_recv(
+                self.raw,
+                bytes.as_mut_ptr() as *mut c_void,
+                bytes.len(),
+                flags,
+            )
         })?;
         Ok(n as usize)
     }

@@ -134,7 +134,10 @@ fn drop_orders_are_all_sound() {
     let sockets: Vec<_> = (0..16).map(|_| ctx.socket(zmq::DEALER).unwrap()).collect();
     let clone = ctx.clone();
     drop(ctx);
-    let (even, odd): (Vec<_>, Vec<_>) = sockets.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let (even, odd): (Vec<_>, Vec<_>) = sockets
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
     drop(odd);
     drop(clone);
     drop(even);

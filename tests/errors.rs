@@ -34,10 +34,16 @@ fn rep_send_before_recv_is_efsm() {
     let err = rep.send("too early", 0).unwrap_err();
     assert_eq!(err, zmq::Error::EFSM);
     // Display, Debug and message() are all libzmq's text, as in zmq 0.10.
-    assert_eq!(err.message(), "Operation cannot be accomplished in current state");
+    assert_eq!(
+        err.message(),
+        "Operation cannot be accomplished in current state"
+    );
     assert_eq!(err.to_string(), err.message());
     assert_eq!(format!("{err:?}"), err.message());
-    assert_eq!(format!("{:?}", Some(err)), format!("Some({})", err.message()));
+    assert_eq!(
+        format!("{:?}", Some(err)),
+        format!("Some({})", err.message())
+    );
 }
 
 #[test]
@@ -45,7 +51,10 @@ fn efsm_is_libzmqs_code() {
     assert_eq!(zmq::Error::EFSM.to_raw(), zmq_sys::errno::EFSM);
     assert_eq!(zmq::Error::EFSM as i32, 156_384_712 + 51);
     assert_eq!(zmq::Error::ETERM.to_raw(), 156_384_712 + 53);
-    assert_eq!(zmq::Error::from_raw(zmq_sys::errno::EINTR), zmq::Error::EINTR);
+    assert_eq!(
+        zmq::Error::from_raw(zmq_sys::errno::EINTR),
+        zmq::Error::EINTR
+    );
 }
 
 #[test]
@@ -90,7 +99,10 @@ fn alt_codes_map_to_their_base_variant() {
 
 #[test]
 fn messages_are_libzmqs() {
-    assert_eq!(zmq::Error::EAGAIN.message(), "Resource temporarily unavailable");
+    assert_eq!(
+        zmq::Error::EAGAIN.message(),
+        "Resource temporarily unavailable"
+    );
     assert_eq!(zmq::Error::ETERM.message(), "Context was terminated");
     assert_eq!(
         zmq::Error::ENOCOMPATPROTO.message(),
@@ -127,7 +139,10 @@ fn io_error_conversion() {
         s.send("x", 0)?;
         Ok(())
     }
-    assert_eq!(uses_question_mark().unwrap_err().kind(), io::ErrorKind::Other);
+    assert_eq!(
+        uses_question_mark().unwrap_err().kind(),
+        io::ErrorKind::Other
+    );
 }
 
 #[test]
@@ -158,7 +173,10 @@ fn bad_endpoints_are_errors_not_panics() {
     assert_eq!(s.disconnect("tcp://127.0.0.1:1"), Err(zmq::Error::ENOENT));
     // ENOCOMPATPROTO: a transport the socket type cannot use.
     let radio_like = ctx.socket(zmq::PUB).unwrap();
-    assert_eq!(radio_like.bind("udp://127.0.0.1:*"), Err(zmq::Error::ENOCOMPATPROTO));
+    assert_eq!(
+        radio_like.bind("udp://127.0.0.1:*"),
+        Err(zmq::Error::ENOCOMPATPROTO)
+    );
 }
 
 #[test]
@@ -175,6 +193,9 @@ fn send_message_keeps_the_message_on_failure() {
     let ctx = zmq::Context::new();
     let push = ctx.socket(zmq::PUSH).unwrap();
     let mut msg = zmq::Message::from("keep me");
-    assert_eq!(push.send_message(&mut msg, zmq::DONTWAIT), Err(zmq::Error::EAGAIN));
+    assert_eq!(
+        push.send_message(&mut msg, zmq::DONTWAIT),
+        Err(zmq::Error::EAGAIN)
+    );
     assert_eq!(&msg[..], b"keep me");
 }

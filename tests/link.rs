@@ -42,9 +42,16 @@ fn vendored_build_is_4_3_5_with_curve_and_static() {
         return;
     }
     assert_eq!(zmq::version(), (4, 3, 5));
-    assert_eq!(zmq::has("curve"), Some(true), "vendored build must have CURVE");
+    assert_eq!(
+        zmq::has("curve"),
+        Some(true),
+        "vendored build must have CURVE"
+    );
     assert!(zmq::has_capability("ipc"));
-    assert!(!shared_libzmq_mapped(), "vendored libzmq must be linked statically");
+    assert!(
+        !shared_libzmq_mapped(),
+        "vendored libzmq must be linked statically"
+    );
     // A real CURVE key pair proves libsodium is linked in, not only compiled against.
     assert!(zmq::CurveKeyPair::new().is_ok());
 }
@@ -54,12 +61,18 @@ fn system_build_links_the_shared_system_library() {
     if MODE != "system" {
         return;
     }
-    assert!(shared_libzmq_mapped(), "system libzmq must be linked dynamically");
+    assert!(
+        shared_libzmq_mapped(),
+        "system libzmq must be linked dynamically"
+    );
     let out = Command::new("pkg-config")
         .args(["--modversion", "libzmq"])
         .output()
         .expect("pkg-config must be runnable when the build linked the system libzmq");
-    assert!(out.status.success(), "pkg-config --modversion libzmq failed");
+    assert!(
+        out.status.success(),
+        "pkg-config --modversion libzmq failed"
+    );
     let pkg_version = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(runtime_version(), pkg_version);
 }
@@ -69,7 +82,10 @@ fn draft_feature_gives_the_draft_api() {
     if !cfg!(feature = "draft") {
         return;
     }
-    assert_eq!(MODE, "vendored", "feature `draft` builds the vendored libzmq");
+    assert_eq!(
+        MODE, "vendored",
+        "feature `draft` builds the vendored libzmq"
+    );
     assert_eq!(zmq::has("draft"), Some(true));
     assert_eq!(zmq::version(), (4, 3, 5));
 }

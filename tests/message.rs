@@ -27,7 +27,13 @@ fn conversions_agree() {
     let from_box = zmq::Message::from(bytes.clone().into_boxed_slice());
     let from_str = zmq::Message::from("some bytes");
     let from_string = zmq::Message::from(&String::from("some bytes"));
-    for m in [&from_ref_vec, &from_slice, &from_box, &from_str, &from_string] {
+    for m in [
+        &from_ref_vec,
+        &from_slice,
+        &from_box,
+        &from_str,
+        &from_string,
+    ] {
         assert_eq!(*m, from_vec);
     }
     assert_ne!(from_vec, zmq::Message::from("other"));
@@ -58,7 +64,11 @@ fn zero_copy_vec_keeps_its_buffer() {
     v.extend_from_slice(&[7u8; 100]);
     let ptr = v.as_ptr();
     let msg = zmq::Message::from(v);
-    assert_eq!(msg.as_ptr(), ptr, "the Vec's buffer is used as it is, without a copy");
+    assert_eq!(
+        msg.as_ptr(),
+        ptr,
+        "the Vec's buffer is used as it is, without a copy"
+    );
     assert_eq!(msg.len(), 100);
     let boxed: Box<[u8]> = vec![1u8; 1000].into_boxed_slice();
     let ptr = boxed.as_ptr();
@@ -111,8 +121,12 @@ fn multipart_more_flags() {
     // The borrowed form is what 0.10 users write; it must keep compiling.
     #[allow(clippy::needless_borrows_for_generic_args)]
     push.send_multipart(&["foo", "bar"], 0).unwrap();
-    assert_eq!(pull.recv_multipart(0).unwrap(), [b"foo".to_vec(), b"bar".to_vec()]);
-    push.send_multipart(vec![vec![1u8], vec![], vec![2u8, 3]], 0).unwrap();
+    assert_eq!(
+        pull.recv_multipart(0).unwrap(),
+        [b"foo".to_vec(), b"bar".to_vec()]
+    );
+    push.send_multipart(vec![vec![1u8], vec![], vec![2u8, 3]], 0)
+        .unwrap();
     let msgs = pull.recv_multipart_msgs(0).unwrap();
     assert_eq!(msgs.len(), 3);
     assert!(msgs[1].is_empty());
@@ -156,7 +170,10 @@ fn shared_frames_are_copied_before_writing() {
     let second = subs[1].recv_msg(0).unwrap();
     first[0] = b'y';
     assert_eq!(first[0], b'y');
-    assert_eq!(second[0], b'x', "writing one received frame must not change another");
+    assert_eq!(
+        second[0], b'x',
+        "writing one received frame must not change another"
+    );
 }
 
 #[test]
@@ -193,8 +210,10 @@ fn every_send_form() {
         push.send_str("send_str", 0).unwrap();
     }
     push.send_with("typed", zmq::SendFlags::empty()).unwrap();
-    push.send_with("typed more", zmq::SendFlags::SNDMORE).unwrap();
-    push.send_with("typed last", zmq::SendFlags::DONTWAIT).unwrap();
+    push.send_with("typed more", zmq::SendFlags::SNDMORE)
+        .unwrap();
+    push.send_with("typed last", zmq::SendFlags::DONTWAIT)
+        .unwrap();
     push.send(Twice("user type"), 0).unwrap();
 
     let expect: [&[u8]; 9] = [

@@ -35,7 +35,11 @@ fn freed_with(ptr: *const u8, make: impl FnOnce() -> zmq::Message) -> (usize, us
     WATCHED_PTR.store(ptr as usize, Ordering::SeqCst);
     let msg = make();
     assert_eq!(msg.as_ptr(), ptr, "no copy");
-    assert_eq!(FREED_SIZE.load(Ordering::SeqCst), 0, "not freed while the message lives");
+    assert_eq!(
+        FREED_SIZE.load(Ordering::SeqCst),
+        0,
+        "not freed while the message lives"
+    );
     drop(msg);
     let freed = (
         FREED_SIZE.load(Ordering::SeqCst),

@@ -57,7 +57,10 @@ fn req_rep_round_trip_over_inproc_ipc_and_tcp() {
         req.connect(&actual).unwrap();
         for i in 0..3 {
             req.send(format!("question {i}").as_str(), 0).unwrap();
-            assert_eq!(rep.recv_string(0).unwrap().unwrap(), format!("question {i}"));
+            assert_eq!(
+                rep.recv_string(0).unwrap().unwrap(),
+                format!("question {i}")
+            );
             rep.send(format!("answer {i}").as_str(), 0).unwrap();
             assert_eq!(req.recv_string(0).unwrap().unwrap(), format!("answer {i}"));
         }
@@ -78,8 +81,14 @@ fn pub_sub_with_topic_filter() {
     publisher.send("sports 1-0", 0).unwrap();
     publisher.send("weather sunny", 0).unwrap();
     assert_eq!(subscriber.recv_bytes(0).unwrap(), b"weather sunny");
-    assert_eq!(subscriber.recv_bytes(zmq::DONTWAIT), Err(zmq::Error::EAGAIN));
-    assert_eq!(publisher.recv_bytes(zmq::DONTWAIT), Err(zmq::Error::ENOTSUP));
+    assert_eq!(
+        subscriber.recv_bytes(zmq::DONTWAIT),
+        Err(zmq::Error::EAGAIN)
+    );
+    assert_eq!(
+        publisher.recv_bytes(zmq::DONTWAIT),
+        Err(zmq::Error::ENOTSUP)
+    );
 }
 
 #[test]
@@ -169,7 +178,9 @@ fn stream_talks_to_a_plain_tcp_peer() {
     tcp.write_all(b"raw bytes").unwrap();
     let data = stream.recv_multipart(0).unwrap();
     assert_eq!(data, [id.clone(), b"raw bytes".to_vec()]);
-    stream.send_multipart([id, b"raw reply".to_vec()], 0).unwrap();
+    stream
+        .send_multipart([id, b"raw reply".to_vec()], 0)
+        .unwrap();
     let mut buf = [0u8; 9];
     tcp.read_exact(&mut buf).unwrap();
     assert_eq!(&buf, b"raw reply");

@@ -67,7 +67,7 @@ def main():
     parser.add_argument("--prefix", default="message", help="message text before the number (default 'message')")
     parser.add_argument("--sync", metavar="EP", help="bind a REP socket here and wait for subscribers first")
     parser.add_argument("--subscribers", type=int, default=1, help="subscribers to wait for with --sync (default 1)")
-    add_timeout_arg(parser)
+    add_timeout_arg(parser, default=60000)
     args = parser.parse_args()
     arm_watchdog()
 

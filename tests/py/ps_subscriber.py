@@ -41,7 +41,9 @@ def main():
     count = args.count if args.count is not None else (None if args.sync else 10)
 
     ctx = zmq.Context()
-    sub = make_socket(ctx, zmq.SUB, args.timeout_ms)
+    # Linger 0: after the last message nothing outgoing matters (a SUB socket would
+    # otherwise hold its subscriptions for a reconnect to a publisher that is gone).
+    sub = make_socket(ctx, zmq.SUB, args.timeout_ms, linger_ms=0)
     # The data topic goes first: subscriptions travel in order, so once a control
     # message ("!" prefix) arrives, the data subscription is in place too.
     sub.setsockopt(zmq.SUBSCRIBE, args.topic.encode())
@@ -52,7 +54,7 @@ def main():
 
     requesters = {}
     for endpoint in args.sync:
-        req = make_socket(ctx, zmq.REQ, args.timeout_ms)
+        req = make_socket(ctx, zmq.REQ, args.timeout_ms, linger_ms=0)
         req.connect(endpoint)
         send_or_fail(req, b"hello", f"hello to {endpoint}")
         token = recv_or_fail(req, f"the token from {endpoint}").decode()

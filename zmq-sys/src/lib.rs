@@ -14,7 +14,9 @@
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::all)]
 
+// Kept exactly as bindgen wrote it, so CI can compare it with a fresh generation.
 #[cfg(not(feature = "bindgen"))]
+#[rustfmt::skip]
 mod bindings;
 #[cfg(feature = "bindgen")]
 mod bindings {
@@ -38,10 +40,10 @@ pub use std::os::windows::io::RawSocket as RawFd;
 pub mod errno {
     #[cfg(unix)]
     pub use libc::{
-        EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EBUSY, ECONNABORTED,
-        ECONNREFUSED, ECONNRESET, EFAULT, EHOSTUNREACH, EINPROGRESS, EINTR, EINVAL, EMFILE,
-        EMSGSIZE, ENAMETOOLONG, ENETDOWN, ENETRESET, ENETUNREACH, ENOBUFS, ENODEV, ENOENT,
-        ENOMEM, ENOTCONN, ENOTDIR, ENOTSOCK, ENOTSUP, EPERM, EPROTO, EPROTONOSUPPORT, ETIMEDOUT,
+        EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EBUSY, ECONNABORTED, ECONNREFUSED,
+        ECONNRESET, EFAULT, EHOSTUNREACH, EINPROGRESS, EINTR, EINVAL, EMFILE, EMSGSIZE,
+        ENAMETOOLONG, ENETDOWN, ENETRESET, ENETUNREACH, ENOBUFS, ENODEV, ENOENT, ENOMEM, ENOTCONN,
+        ENOTDIR, ENOTSOCK, ENOTSUP, EPERM, EPROTO, EPROTONOSUPPORT, ETIMEDOUT,
     };
 
     const ZMQ_HAUSNUMERO: i32 = 156_384_712;
