@@ -100,7 +100,11 @@ pub trait Sendable {
 impl<T: Into<Message>> Sendable for T {
     fn send(self, socket: &Socket, flags: i32) -> Result<()> {
         let mut msg = self.into();
-        socket.send_msg_raw(&mut msg, flags)
+        socket.send_msg_raw(&mut msg, flags)?;
+        // A successful zmq_msg_send leaves an empty message behind, for which zmq_msg_close
+        // would be a no-op call on the hot path; skip it.
+        std::mem::forget(msg);
+        Ok(())
     }
 }
 
