@@ -160,7 +160,10 @@ impl Message {
 
     /// A raw pointer to the `zmq_msg_t`, for passing this message to `zmq_sys` calls. The
     /// message stays owned by `self` (it is closed on drop).
-    pub fn as_mut_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
+    ///
+    /// Not named `as_mut_ptr`: that name already means the data pointer (`<[u8]>::as_mut_ptr`
+    /// through `DerefMut`), as code written for zmq 0.10 relies on.
+    pub fn as_zmq_msg_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
         self.raw_mut_ptr()
     }
 

@@ -171,6 +171,11 @@ impl Socket {
     /// [`Socket::monitor_events`] takes a typed [`SocketEventMask`] instead. The endpoint must
     /// be `inproc://` (else `Err(EPROTONOSUPPORT)`); a NUL byte in it is `Err(EINVAL)`.
     /// Calling it again replaces the previous monitor.
+    ///
+    /// Connect a reader before the monitored socket produces events, and keep reading (or
+    /// stop the monitor with `monitor(endpoint, 0)`) until the socket is closed: libzmq
+    /// publishes the events, `MONITOR_STOPPED` last, with blocking sends, so a monitor nobody
+    /// reads can stall the context's later socket closes.
     pub fn monitor(&self, monitor_endpoint: &str, events: i32) -> Result<()> {
         let endpoint = c_string(monitor_endpoint)?;
         // SAFETY: live socket handle, valid C string that outlives the call.

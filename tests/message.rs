@@ -249,6 +249,8 @@ fn every_send_form() {
 fn raw_message_pointer_works_with_zmq_sys() {
     let mut msg = zmq::Message::from("raw");
     // SAFETY: the pointer is to the live, initialised message owned by `msg`.
-    let size = unsafe { zmq_sys::zmq_msg_size(msg.as_mut_ptr()) };
+    let size = unsafe { zmq_sys::zmq_msg_size(msg.as_zmq_msg_ptr()) };
     assert_eq!(size, 3);
+    // `as_mut_ptr` stays the data pointer, as in zmq 0.10.
+    assert_eq!(msg.as_mut_ptr() as *const u8, msg[..].as_ptr());
 }
