@@ -2,18 +2,31 @@
 
 use std::fmt;
 use std::os::raw::c_void;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use crate::error::{check, last_error, Error, Result};
+
+/// Where a context is in its life.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum State {
+    /// Usable.
+    Live,
+    /// `zmq_ctx_term` was called and was interrupted (`EINTR`): it must be called again, but
+    /// nothing else may use the pointer any more.
+    Terminating,
+    /// `zmq_ctx_term` completed; the pointer is freed and never used again.
+    Terminated,
+}
 
 /// The state shared by every clone of a [`Context`] and every socket made from it.
 struct Shared {
     /// The `void*` from `zmq_ctx_new`, or the errno of its failure.
     raw: std::result::Result<RawCtx, Error>,
-    /// Set once `zmq_ctx_term` has been called; after that the pointer is never used again.
-    /// Short calls on the pointer hold the read side, `destroy` takes the write side only to
-    /// flip this flag, so termination never waits on a lock a socket owner might hold.
-    terminated: RwLock<bool>,
+    /// Short calls on the pointer hold the read side while `Live`; termination takes the write
+    /// side only to change the state, so it never waits on a lock a socket owner might hold.
+    state: RwLock<State>,
+    /// Serialises `zmq_ctx_term` calls (two clones may call `destroy` at once).
+    term_lock: Mutex<()>,
 }
 
 #[derive(Clone, Copy)]
@@ -21,44 +34,58 @@ struct RawCtx(*mut c_void);
 
 // SAFETY: a libzmq context is thread-safe: every zmq_ctx_* call and zmq_socket may be made
 // from any thread. The pointer is only freed by zmq_ctx_term, which `Shared` guards (see
-// `terminated`), so sharing the pointer across threads is sound.
+// `state`), so sharing the pointer across threads is sound.
 unsafe impl Send for RawCtx {}
 // SAFETY: as above.
 unsafe impl Sync for RawCtx {}
 
 impl Shared {
-    fn term(&self) -> Result<()> {
+    fn state(&self) -> State {
+        *self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_state(&self, state: State) {
+        *self.state.write().unwrap_or_else(|p| p.into_inner()) = state;
+    }
+
+    /// One `zmq_ctx_term` (with `retry`, repeated while it is interrupted). Terminating twice
+    /// never reaches libzmq; an interrupted termination can be resumed by calling again.
+    fn term(&self, retry: bool) -> Result<()> {
         let raw = self.raw?;
-        {
-            let mut terminated = self.terminated.write().unwrap_or_else(|p| p.into_inner());
-            if *terminated {
+        let _serial = self.term_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if self.state() == State::Terminated {
+            return Ok(());
+        }
+        // From here on no new call on the pointer starts, and none is in flight: they run
+        // under the read lock while `Live`, and this write waits for them.
+        self.set_state(State::Terminating);
+        loop {
+            // SAFETY: `term_lock` makes this the only zmq_ctx_term in progress, the state
+            // (not `Terminated`) says the pointer was not freed yet, and no other call uses it
+            // (see above). Calling it again after EINTR is what libzmq asks for.
+            let rc = unsafe { zmq_sys::zmq_ctx_term(raw.0) };
+            if rc == 0 {
+                self.set_state(State::Terminated);
                 return Ok(());
             }
-            *terminated = true;
+            let error = last_error();
+            if error != Error::EINTR {
+                // Only an invalid pointer fails otherwise; never try it again.
+                self.set_state(State::Terminated);
+                return Err(error);
+            }
+            if !retry {
+                return Err(error);
+            }
         }
-        // SAFETY: the flag above guarantees this is the only zmq_ctx_term on this pointer,
-        // and no other call on it is in flight (they run under the read lock, which we held
-        // exclusively while setting the flag) or can start (they check the flag).
-        check(unsafe { zmq_sys::zmq_ctx_term(raw.0) }).map(drop)
     }
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
-        let Ok(raw) = self.raw else { return };
-        let terminated = self.terminated.get_mut().unwrap_or_else(|p| p.into_inner());
-        if *terminated {
-            return;
-        }
-        *terminated = true;
-        loop {
-            // SAFETY: last handle (we are in Drop of the Arc's content): nothing else can
-            // use the pointer, and it was not terminated before.
-            let rc = unsafe { zmq_sys::zmq_ctx_term(raw.0) };
-            if rc == 0 || last_error() != Error::EINTR {
-                break;
-            }
-        }
+        // The last handle: terminate (or finish terminating) unless that already happened.
+        // The error, if any, has nobody to go to.
+        let _ = self.term(true);
     }
 }
 
@@ -111,7 +138,8 @@ impl Context {
         Context {
             shared: Arc::new(Shared {
                 raw,
-                terminated: RwLock::new(false),
+                state: RwLock::new(State::Live),
+                term_lock: Mutex::new(()),
             }),
         }
     }
@@ -121,12 +149,8 @@ impl Context {
     /// failed. `f` must not block for long: termination waits for it.
     pub(crate) fn with_raw<T>(&self, f: impl FnOnce(*mut c_void) -> Result<T>) -> Result<T> {
         let raw = self.shared.raw?;
-        let terminated = self
-            .shared
-            .terminated
-            .read()
-            .unwrap_or_else(|p| p.into_inner());
-        if *terminated {
+        let state = self.shared.state.read().unwrap_or_else(|p| p.into_inner());
+        if *state != State::Live {
             return Err(Error::ETERM);
         }
         f(raw.0)
@@ -134,22 +158,24 @@ impl Context {
 
     /// Whether [`Context::destroy`] has terminated this context.
     pub fn is_terminated(&self) -> bool {
-        *self
-            .shared
-            .terminated
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
+        self.shared.state() != State::Live
     }
 
     /// Terminates the context (`zmq_ctx_term`) and returns its result.
     ///
     /// Blocking calls on this context's sockets in other threads return `Err(ETERM)`; this call
-    /// blocks until every socket of the context is closed (subject to each socket's linger).
+    /// blocks until every socket of the context is closed, and each socket's close waits for
+    /// its unsent messages as long as its linger says (by default forever: set a linger on
+    /// sockets that may hold messages for an absent peer). The last drop of the context does
+    /// the same.
+    ///
     /// Afterwards every clone is terminated too: [`Context::socket`] and the option calls return
     /// `Err(ETERM)` without reaching libzmq, and a second `destroy` (or the final drop) does
-    /// nothing. Unlike the final drop, it does not retry on `EINTR`.
+    /// nothing. If a signal interrupts the termination, this returns `Err(EINTR)` and the
+    /// context stays unusable but not yet freed: call `destroy` again to finish (the final
+    /// drop also finishes it, retrying for as long as it is interrupted).
     pub fn destroy(&mut self) -> Result<()> {
-        self.shared.term()
+        self.shared.term(false)
     }
 
     /// Shuts the context down without waiting (`zmq_ctx_shutdown`): blocking calls on its
@@ -194,34 +220,43 @@ static LIBRARY_CHECK: OnceLock<std::result::Result<(), String>> = OnceLock::new(
 /// [`Context::new`] runs this; a failed check makes the context unusable (every call returns
 /// `Err(EPROTONOSUPPORT)`) instead of risking memory corruption.
 pub fn check_library() -> std::result::Result<(), String> {
-    LIBRARY_CHECK
-        .get_or_init(|| {
-            let (major, minor, patch) = crate::version();
-            if (major, minor) < (4, 1) {
-                return Err(format!(
-                    "the linked libzmq is {major}.{minor}.{patch}; these bindings need 4.1 or newer"
-                ));
-            }
-            let expected = std::mem::size_of::<zmq_sys::zmq_msg_t>();
-            // SAFETY: a throwaway context, used for one zmq_ctx_get and terminated at once.
-            let size = unsafe {
-                let ctx = zmq_sys::zmq_ctx_new();
-                if ctx.is_null() {
-                    return Ok(()); // cannot ask; Context::new will report the real cause
-                }
-                let size = zmq_sys::zmq_ctx_get(ctx, zmq_sys::ZMQ_MSG_T_SIZE as i32);
-                zmq_sys::zmq_ctx_term(ctx);
-                size
-            };
-            // ZMQ_MSG_T_SIZE exists from 4.3 on; older libraries answer -1 (EINVAL) and keep
-            // the 64-byte zmq_msg_t that every 4.x release has had.
-            if size >= 0 && size as usize != expected {
-                return Err(format!(
-                    "the linked libzmq {major}.{minor}.{patch} has a {size}-byte zmq_msg_t, but \
-                     these bindings assume {expected} bytes"
-                ));
-            }
-            Ok(())
-        })
-        .clone()
+    if let Some(result) = LIBRARY_CHECK.get() {
+        return result.clone();
+    }
+    match examine_library() {
+        Some(result) => LIBRARY_CHECK.get_or_init(|| result).clone(),
+        // Could not ask (no context could be made): the caller reports that failure, and the
+        // check runs again next time instead of being skipped for good.
+        None => Ok(()),
+    }
+}
+
+/// The check itself; `None` when libzmq cannot make the throwaway context it needs.
+fn examine_library() -> Option<std::result::Result<(), String>> {
+    let (major, minor, patch) = crate::version();
+    if (major, minor) < (4, 1) {
+        return Some(Err(format!(
+            "the linked libzmq is {major}.{minor}.{patch}; these bindings need 4.1 or newer"
+        )));
+    }
+    let expected = std::mem::size_of::<zmq_sys::zmq_msg_t>();
+    // SAFETY: a throwaway context, used for one zmq_ctx_get and terminated at once.
+    let size = unsafe {
+        let ctx = zmq_sys::zmq_ctx_new();
+        if ctx.is_null() {
+            return None;
+        }
+        let size = zmq_sys::zmq_ctx_get(ctx, zmq_sys::ZMQ_MSG_T_SIZE as i32);
+        zmq_sys::zmq_ctx_term(ctx);
+        size
+    };
+    // ZMQ_MSG_T_SIZE exists from 4.3 on; older libraries answer -1 (EINVAL) and keep the
+    // 64-byte zmq_msg_t that every 4.x release has had.
+    if size >= 0 && size as usize != expected {
+        return Some(Err(format!(
+            "the linked libzmq {major}.{minor}.{patch} has a {size}-byte zmq_msg_t, but these \
+             bindings assume {expected} bytes"
+        )));
+    }
+    Some(Ok(()))
 }

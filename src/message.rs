@@ -24,6 +24,9 @@ use crate::error::Result;
 /// ```
 pub struct Message {
     msg: zmq_sys::zmq_msg_t,
+    /// Set by copy-on-write (see `DerefMut`): the received frame this one's bytes were copied
+    /// from, kept so that its "more" flag and metadata still answer for the copy.
+    origin: Option<Box<Message>>,
 }
 
 // SAFETY: a zmq_msg_t owned by one `Message` is plain data plus (for large messages) a
@@ -54,7 +57,7 @@ fn alloc_failed(len: usize) -> ! {
 impl Message {
     /// Wraps a `zmq_msg_t` that a `zmq_msg_init*` call has initialised.
     fn from_initialised(msg: zmq_sys::zmq_msg_t) -> Message {
-        Message { msg }
+        Message { msg, origin: None }
     }
 
     /// An empty frame.
@@ -117,6 +120,9 @@ impl Message {
 
     /// Whether more frames of the same message follow this received frame (`zmq_msg_more`).
     pub fn get_more(&self) -> bool {
+        if let Some(origin) = &self.origin {
+            return origin.get_more();
+        }
         // SAFETY: zmq_msg_more only reads the message; libzmq's signature takes a mutable
         // pointer but does not write through it.
         unsafe { zmq_sys::zmq_msg_more(self.raw_ptr() as *mut _) == 1 }
@@ -137,6 +143,9 @@ impl Message {
     /// A metadata property as raw bytes: `Ok(None)` when absent, `Err(EINVAL)` for a name with
     /// a NUL byte. The checked form of [`Message::gets`].
     pub fn property(&self, property: &str) -> Result<Option<&[u8]>> {
+        if let Some(origin) = &self.origin {
+            return origin.property(property);
+        }
         let name = CString::new(property).map_err(|_| crate::Error::EINVAL)?;
         // SAFETY: both pointers are valid; libzmq returns NULL or a NUL-terminated string owned
         // by the message's metadata, which lives as long as the message (borrowed here).
@@ -158,12 +167,28 @@ impl Message {
         &mut self.msg
     }
 
+    /// To be called after libzmq replaced or took the content (a successful recv or send):
+    /// what a copy-on-write kept of the former frame no longer applies.
+    pub(crate) fn content_replaced(&mut self) {
+        self.origin = None;
+    }
+
+    /// Disposes of a message after a successful `zmq_msg_send`, which leaves an empty message
+    /// behind: closing that would be a no-op call on the hot path, so it is skipped.
+    pub(crate) fn release_sent(mut self) {
+        self.origin = None;
+        std::mem::forget(self);
+    }
+
     /// A raw pointer to the `zmq_msg_t`, for passing this message to `zmq_sys` calls. The
     /// message stays owned by `self` (it is closed on drop).
     ///
     /// Not named `as_mut_ptr`: that name already means the data pointer (`<[u8]>::as_mut_ptr`
-    /// through `DerefMut`), as code written for zmq 0.10 relies on.
+    /// through `DerefMut`), as code written for zmq 0.10 relies on. If a write through
+    /// `DerefMut` had made this message a private copy of a shared frame, the frame's flags and
+    /// metadata are forgotten here, since the caller may now replace the content.
     pub fn as_zmq_msg_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
+        self.content_replaced();
         self.raw_mut_ptr()
     }
 
@@ -178,7 +203,11 @@ impl Message {
     pub fn routing_id(&self) -> Option<u32> {
         // SAFETY: reads the message only; libzmq takes a mutable pointer but does not write.
         let id = unsafe { zmq_sys::zmq_msg_routing_id(self.raw_ptr() as *mut _) };
-        (id != 0).then_some(id)
+        match (id, &self.origin) {
+            (0, Some(origin)) => origin.routing_id(),
+            (0, None) => None,
+            (id, _) => Some(id),
+        }
     }
 
     /// Sets the routing id a SERVER socket sends this frame to (DRAFT). 0 is `Err(EINVAL)`.
@@ -193,11 +222,13 @@ impl Message {
     pub fn group(&self) -> Option<&str> {
         // SAFETY: reads the message only; the returned string lives inside the message.
         let group = unsafe { zmq_sys::zmq_msg_group(self.raw_ptr() as *mut _) };
-        if group.is_null() {
-            return None;
+        // SAFETY: non-NULL means a NUL-terminated string stored inside `self` (libzmq answers
+        // "" for a frame without a group).
+        let group = (!group.is_null()).then(|| unsafe { CStr::from_ptr(group) });
+        match group {
+            Some(group) if !group.is_empty() => group.to_str().ok(),
+            _ => self.origin.as_ref().and_then(|origin| origin.group()),
         }
-        // SAFETY: non-NULL and NUL-terminated, stored inside `self`.
-        unsafe { CStr::from_ptr(group) }.to_str().ok()
     }
 
     /// Sets the group a RADIO socket publishes this frame to (DRAFT): at most
@@ -240,14 +271,16 @@ impl Deref for Message {
 impl DerefMut for Message {
     /// Copy-on-write: libzmq may share one buffer between several messages (e.g. one frame
     /// published to two inproc subscribers); such a frame is copied once before it is handed
-    /// out mutably, so writes never reach another message.
+    /// out mutably, so writes never reach another message. The copy keeps answering
+    /// [`Message::get_more`], [`Message::gets`] and the other metadata as the received frame
+    /// did.
     fn deref_mut(&mut self) -> &mut [u8] {
         // SAFETY: zmq_msg_get only reads the initialised message.
         let shared = unsafe { zmq_sys::zmq_msg_get(&self.msg, zmq_sys::ZMQ_SHARED as i32) } == 1;
         if shared {
-            // libzmq offers no way to carry the "more" flag and metadata over to the copy:
-            // read those before writing into a shared frame.
-            *self = Message::from(&self[..]);
+            let copy = Message::from(&self[..]);
+            let received = std::mem::replace(self, copy);
+            self.origin = Some(Box::new(received));
         }
         // SAFETY: as in deref; the exclusive borrow of `self` and the unsharing above make the
         // slice unique.

@@ -101,9 +101,7 @@ impl<T: Into<Message>> Sendable for T {
     fn send(self, socket: &Socket, flags: i32) -> Result<()> {
         let mut msg = self.into();
         socket.send_msg_raw(&mut msg, flags)?;
-        // A successful zmq_msg_send leaves an empty message behind, for which zmq_msg_close
-        // would be a no-op call on the hot path; skip it.
-        std::mem::forget(msg);
+        msg.release_sent();
         Ok(())
     }
 }
@@ -293,7 +291,9 @@ impl Socket {
     fn send_msg_raw(&self, msg: &mut Message, flags: i32) -> Result<()> {
         // SAFETY: live handle; the message is initialised and exclusively borrowed. On success
         // libzmq takes the content and leaves an empty message, which `msg`'s drop closes.
-        check(unsafe { zmq_sys::zmq_msg_send(msg.raw_mut_ptr(), self.raw, flags) }).map(drop)
+        check(unsafe { zmq_sys::zmq_msg_send(msg.raw_mut_ptr(), self.raw, flags) })?;
+        msg.content_replaced();
+        Ok(())
     }
 
     /// Sends one frame. `flags` is `0`, [`DONTWAIT`](crate::DONTWAIT),
@@ -366,7 +366,9 @@ impl Socket {
     pub fn recv(&self, msg: &mut Message, flags: i32) -> Result<()> {
         // SAFETY: live handle; the message is initialised and exclusively borrowed; libzmq
         // closes its old content before writing the new frame.
-        check(unsafe { zmq_sys::zmq_msg_recv(msg.raw_mut_ptr(), self.raw, flags) }).map(drop)
+        check(unsafe { zmq_sys::zmq_msg_recv(msg.raw_mut_ptr(), self.raw, flags) })?;
+        msg.content_replaced();
+        Ok(())
     }
 
     /// Receives one frame into `bytes` (`zmq_recv`) and returns the frame's **full** length,

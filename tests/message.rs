@@ -254,3 +254,41 @@ fn raw_message_pointer_works_with_zmq_sys() {
     // `as_mut_ptr` stays the data pointer, as in zmq 0.10.
     assert_eq!(msg.as_mut_ptr() as *const u8, msg[..].as_ptr());
 }
+
+#[test]
+fn copy_on_write_keeps_the_more_flag_and_metadata() {
+    // Two inproc subscribers share the frames of one published message.
+    let ctx = zmq::Context::new();
+    let publisher = socket(&ctx, zmq::PUB);
+    let endpoint = inproc("cow-more");
+    publisher.bind(&endpoint).unwrap();
+    let subs: Vec<_> = (0..2)
+        .map(|_| {
+            let s = socket(&ctx, zmq::SUB);
+            s.set_subscribe(b"").unwrap();
+            s.connect(&endpoint).unwrap();
+            s
+        })
+        .collect();
+    publisher.send(vec![b'h'; 100], zmq::SNDMORE).unwrap();
+    publisher.send("tail", 0).unwrap();
+
+    let mut head = subs[0].recv_msg(0).unwrap();
+    assert!(head.get_more());
+    let socket_type = head.gets("Socket-Type").map(str::to_owned);
+    head[0] = b'!'; // copy-on-write
+    assert_eq!(head[0], b'!');
+    assert!(head.get_more(), "the copy still says more frames follow");
+    assert_eq!(head.gets("Socket-Type").map(str::to_owned), socket_type);
+    assert_eq!(subs[0].recv_bytes(0).unwrap(), b"tail");
+
+    // Receiving into the copied message replaces everything, flags included.
+    publisher.send("single", 0).unwrap();
+    subs[0].recv(&mut head, 0).unwrap();
+    assert_eq!(&head[..], b"single");
+    assert!(!head.get_more());
+
+    let other = subs[1].recv_msg(0).unwrap();
+    assert_eq!(other[0], b'h');
+    assert!(other.get_more());
+}
