@@ -24,7 +24,7 @@ fn interrupted_destroy_can_be_resumed() {
     // zmq_ctx_term returns EINTR when the signal arrives.
     unsafe {
         let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = ignore_signal as usize;
+        action.sa_sigaction = ignore_signal as *const () as usize;
         action.sa_flags = 0;
         libc::sigemptyset(&mut action.sa_mask);
         assert_eq!(
