@@ -1,7 +1,6 @@
 //! Turns zmq-sys's link metadata (`DEP_ZMQ_*`) into cfgs and env vars for this crate:
 //! - `cfg(zmq_draft)`: the linked libzmq has the DRAFT API, so DRAFT socket types, options and
 //!   functions are compiled in (and only then: a non-DRAFT system library still links);
-//! - `cfg(zmq_curve)`: the build expects CURVE (at run time `zmq::has("curve")` is exact);
 //! - `ZMQ_LINK_MODE` / `ZMQ_LINK_VERSION` (for `env!`): `system` or `vendored`, and the
 //!   version the build found.
 
@@ -9,7 +8,6 @@ use std::env;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(zmq_draft)");
-    println!("cargo::rustc-check-cfg=cfg(zmq_curve)");
     for var in [
         "DEP_ZMQ_DRAFT",
         "DEP_ZMQ_CURVE",
@@ -23,9 +21,6 @@ fn main() {
     let flag = |name: &str| env::var(name).map(|v| v == "1").unwrap_or(false);
     if flag("DEP_ZMQ_DRAFT") {
         println!("cargo:rustc-cfg=zmq_draft");
-    }
-    if flag("DEP_ZMQ_CURVE") {
-        println!("cargo:rustc-cfg=zmq_curve");
     }
     let mode = env::var("DEP_ZMQ_MODE").unwrap_or_else(|_| "unknown".into());
     let version = env::var("DEP_ZMQ_VERSION").unwrap_or_else(|_| "unknown".into());

@@ -198,17 +198,6 @@ impl Context {
         self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_set(raw, option as i32, value) }))
             .map(drop)
     }
-
-    /// The number of I/O threads (`ZMQ_IO_THREADS`, default 1).
-    pub fn get_io_threads(&self) -> Result<i32> {
-        self.get_option(zmq_sys::ZMQ_IO_THREADS)
-    }
-
-    /// Sets the number of I/O threads (`ZMQ_IO_THREADS`); only effective before the first
-    /// socket is made. Negative values give `Err(EINVAL)`.
-    pub fn set_io_threads(&self, value: i32) -> Result<()> {
-        self.set_option(zmq_sys::ZMQ_IO_THREADS, value)
-    }
 }
 
 /// Result of the one-time check of the linked library.

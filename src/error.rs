@@ -246,6 +246,12 @@ pub(crate) fn last_error() -> Error {
     Error::from_raw(unsafe { zmq_sys::zmq_errno() })
 }
 
+/// A user string (endpoint, group, property name, ...) as a C string; an interior NUL byte,
+/// which would silently cut it short in libzmq, is `EINVAL`.
+pub(crate) fn c_string(s: &str) -> Result<std::ffi::CString> {
+    std::ffi::CString::new(s).map_err(|_| Error::EINVAL)
+}
+
 /// Turns a libzmq return code into a `Result`: -1 means failure, with the cause in errno.
 pub(crate) fn check(rc: c_int) -> Result<c_int> {
     if rc == -1 {

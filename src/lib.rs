@@ -82,7 +82,7 @@ pub fn has(capability: &str) -> Option<bool> {
 
 /// Whether the linked libzmq has a capability; the `bool` form of [`has`].
 pub fn has_capability(capability: &str) -> bool {
-    let Ok(name) = std::ffi::CString::new(capability) else {
+    let Ok(name) = crate::error::c_string(capability) else {
         return false;
     };
     // SAFETY: a valid NUL-terminated string, only read by zmq_has.

@@ -1,6 +1,6 @@
 //! `Message`: an owned libzmq message frame (`zmq_msg_t`).
 
-use std::ffi::{CStr, CString};
+use std::ffi::CStr;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::os::raw::c_void;
@@ -46,12 +46,16 @@ impl Drop for Message {
     }
 }
 
-/// Aborts like std does on allocation failure; libzmq's init calls only fail for lack of
-/// memory.
+/// Aborts like std does on allocation failure (libzmq's init calls only fail for lack of
+/// memory); [`Message::try_with_size`] is the form that returns `Err(ENOMEM)` instead.
 fn alloc_failed(len: usize) -> ! {
-    let layout = std::alloc::Layout::from_size_align(len.max(1), 1)
-        .unwrap_or_else(|_| std::alloc::Layout::new::<u8>());
-    std::alloc::handle_alloc_error(layout)
+    match std::alloc::Layout::from_size_align(len, 1) {
+        Ok(layout) => std::alloc::handle_alloc_error(layout),
+        Err(_) => {
+            eprintln!("zmq: cannot allocate a message of {len} bytes");
+            std::process::abort()
+        }
+    }
 }
 
 impl Message {
@@ -68,7 +72,8 @@ impl Message {
         Message::from_initialised(msg)
     }
 
-    /// A frame of `len` bytes, all zero.
+    /// A frame of `len` bytes, all zero. Aborts the process if they cannot be allocated (as
+    /// std does); see [`Message::try_with_size`].
     pub fn with_size(len: usize) -> Message {
         // SAFETY: the new message has `len` writable bytes, which we zero before anyone reads.
         unsafe {
@@ -78,17 +83,51 @@ impl Message {
         }
     }
 
-    /// A frame of `len` bytes that are not initialised.
+    /// A frame of `len` bytes, all zero, or `Err(ENOMEM)` when they cannot be allocated (the
+    /// constructors that cannot return an error abort instead, as std's collections do). Use
+    /// it for sizes that come from outside the program.
+    ///
+    /// ```
+    /// assert_eq!(zmq::Message::try_with_size(3).unwrap().len(), 3);
+    /// assert_eq!(zmq::Message::try_with_size(usize::MAX), Err(zmq::Error::ENOMEM));
+    /// ```
+    pub fn try_with_size(len: usize) -> Result<Message> {
+        // SAFETY: zeroed before anyone reads.
+        unsafe {
+            let mut msg = Message::try_with_size_uninit(len)?;
+            ptr::write_bytes(msg.data_ptr(), 0, len);
+            Ok(msg)
+        }
+    }
+
+    /// A frame of `len` bytes that are not initialised; `Err(ENOMEM)` if they cannot be had.
+    ///
+    /// # Safety
+    /// The caller must write every byte before reading any.
+    unsafe fn try_with_size_uninit(len: usize) -> Result<Message> {
+        // libzmq adds its own header to the allocation; refuse what no allocator could give
+        // rather than let that sum wrap inside libzmq.
+        if len > isize::MAX as usize / 2 {
+            return Err(crate::Error::ENOMEM);
+        }
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: zmq_msg_init_size writes the struct we pass and allocates `len` bytes.
+        if unsafe { zmq_sys::zmq_msg_init_size(&mut msg, len) } == -1 {
+            return Err(crate::Error::ENOMEM);
+        }
+        Ok(Message::from_initialised(msg))
+    }
+
+    /// A frame of `len` bytes that are not initialised; aborts if they cannot be allocated.
     ///
     /// # Safety
     /// The caller must write every byte before reading any.
     unsafe fn with_size_uninit(len: usize) -> Message {
-        let mut msg = zmq_sys::zmq_msg_t::default();
-        // SAFETY: zmq_msg_init_size writes the struct we pass and allocates `len` bytes.
-        if unsafe { zmq_sys::zmq_msg_init_size(&mut msg, len) } == -1 {
-            alloc_failed(len);
+        // SAFETY: forwarded to the caller.
+        match unsafe { Message::try_with_size_uninit(len) } {
+            Ok(msg) => msg,
+            Err(_) => alloc_failed(len),
         }
-        Message::from_initialised(msg)
     }
 
     /// Same as [`Message::with_size`].
@@ -146,7 +185,7 @@ impl Message {
         if let Some(origin) = &self.origin {
             return origin.property(property);
         }
-        let name = CString::new(property).map_err(|_| crate::Error::EINVAL)?;
+        let name = crate::error::c_string(property)?;
         // SAFETY: both pointers are valid; libzmq returns NULL or a NUL-terminated string owned
         // by the message's metadata, which lives as long as the message (borrowed here).
         let value = unsafe { zmq_sys::zmq_msg_gets(self.raw_ptr(), name.as_ptr()) };
@@ -239,7 +278,7 @@ impl Message {
         if group.len() > zmq_sys::ZMQ_GROUP_MAX_LENGTH as usize {
             return Err(crate::Error::EINVAL);
         }
-        let group = CString::new(group).map_err(|_| crate::Error::EINVAL)?;
+        let group = crate::error::c_string(group)?;
         // SAFETY: the message is initialised and exclusively borrowed; the group is copied.
         check(unsafe { zmq_sys::zmq_msg_set_group(&mut self.msg, group.as_ptr()) }).map(drop)
     }

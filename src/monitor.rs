@@ -20,9 +20,10 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::error::c_string;
 use crate::error::{check, Error, Result};
 use crate::message::Message;
-use crate::socket::{c_string, Socket};
+use crate::socket::Socket;
 
 macro_rules! socket_events {
     ($( $(#[doc = $doc:literal])* $name:ident = $raw:path, )*) => {

@@ -165,6 +165,9 @@ impl Socket {
 /// too large for the platform's C `long` also waits forever. Returns the number of items with
 /// events and sets each item's revents. [`poll_timeout`] takes a `Duration` instead.
 ///
+/// With no items at all it just sleeps for the timeout and returns 0; with no items and an
+/// infinite timeout it returns `Err(EINVAL)` at once (nothing could end the wait).
+///
 /// `Err(EINVAL)` for more than `i32::MAX` items; `Err(ETERM)` if a socket's context was
 /// terminated; `Err(EINTR)` if a signal interrupted the wait.
 ///
@@ -182,6 +185,9 @@ impl Socket {
 /// assert_eq!(items[0].get_revents(), zmq::POLLIN);
 /// ```
 pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
+    if items.is_empty() {
+        return sleep_without_items(timeout);
+    }
     let count = c_int::try_from(items.len()).map_err(|_| Error::EINVAL)?;
     let timeout = c_long::try_from(timeout).unwrap_or(-1);
     // SAFETY: `PollItem` has `zmq_pollitem_t`'s layout (checked above); the slice is valid and
@@ -194,6 +200,20 @@ pub fn poll(items: &mut [PollItem], timeout: i64) -> Result<i32> {
             timeout,
         )
     })
+}
+
+/// `poll` over no items: libzmq would sleep for a timeout it first squeezes into 32 bits of
+/// microseconds (so "forever" became about 72 minutes, and large values wrapped), so the wait
+/// is done here: a finite timeout sleeps and returns 0; an infinite one could never end and is
+/// `Err(EINVAL)`.
+fn sleep_without_items(timeout: i64) -> Result<i32> {
+    let Ok(ms) = u64::try_from(timeout) else {
+        return Err(Error::EINVAL);
+    };
+    if ms > 0 {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    Ok(0)
 }
 
 /// [`poll`] with a typed timeout: `None` waits forever, `Some(d)` at most `d` (rounded up to

@@ -221,7 +221,7 @@ impl CurveKeyPair {
     ///
     /// `Err(ENOTSUP)` when the linked libzmq has no CURVE support.
     pub fn from_secret_key(secret_key: &[u8; 32]) -> Result<CurveKeyPair> {
-        let secret_z85 = CString::new(key_to_z85(secret_key)).map_err(|_| Error::EINVAL)?;
+        let secret_z85 = crate::error::c_string(&key_to_z85(secret_key))?;
         let mut public = [0u8; KEY_Z85_LEN + 1];
         // SAFETY: `public` has room for 40 characters and a NUL; `secret_z85` is a valid
         // 40-character Z85 C string that outlives the call.

@@ -1,10 +1,9 @@
 //! `Socket`: socket types, bind/connect, and the send/recv families.
 
-use std::ffi::CString;
 use std::os::raw::{c_int, c_void};
 
 use crate::context::Context;
-use crate::error::{check, Error, Result};
+use crate::error::{c_string, check, Result};
 use crate::message::Message;
 
 macro_rules! socket_types {
@@ -151,11 +150,6 @@ impl Drop for Socket {
         }
         // `context` drops after this, so the context outlives its socket.
     }
-}
-
-/// An endpoint or other user string as a C string; an interior NUL byte is `EINVAL`.
-pub(crate) fn c_string(s: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| Error::EINVAL)
 }
 
 impl Context {
@@ -372,7 +366,8 @@ impl Socket {
     }
 
     /// Receives one frame into `bytes` (`zmq_recv`) and returns the frame's **full** length,
-    /// which is larger than `bytes.len()` when the frame was cut off.
+    /// which is larger than `bytes.len()` when the frame was cut off (libzmq reports at most
+    /// `i32::MAX` for frames of 2 GiB or more).
     pub fn recv_into(&self, bytes: &mut [u8], flags: i32) -> Result<usize> {
         // SAFETY: live handle; libzmq writes at most `bytes.len()` bytes into the buffer.
         let n = check(unsafe {
@@ -412,15 +407,8 @@ impl Socket {
 
     /// Receives every frame of one multipart message. The same `flags` apply to each frame.
     pub fn recv_multipart(&self, flags: i32) -> Result<Vec<Vec<u8>>> {
-        let mut parts = Vec::new();
-        loop {
-            let msg = self.recv_msg(flags)?;
-            let more = msg.get_more();
-            parts.push(msg.to_vec());
-            if !more {
-                return Ok(parts);
-            }
-        }
+        let parts = self.recv_multipart_msgs(flags)?;
+        Ok(parts.iter().map(|part| part.to_vec()).collect())
     }
 
     /// Receives every frame of one multipart message as [`Message`]s (no copies).

@@ -191,8 +191,9 @@ fn get_curve_key_z85(socket: &Socket, option: u32) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| Error::EINVAL)
 }
 
-/// A string for an option libzmq treats as a C string: a NUL byte would silently cut it, so
-/// it is `EINVAL`.
+/// A string for a text option. libzmq stores it by length, but then uses most of them as C
+/// strings (device names, proxy addresses, GSSAPI principals, ...), where a NUL byte would
+/// silently cut the value short; so a NUL is `EINVAL` up front.
 fn c_text(value: &str) -> Result<&[u8]> {
     if value.as_bytes().contains(&0) {
         Err(Error::EINVAL)
@@ -854,7 +855,9 @@ macro_rules! context_options {
 }
 
 context_options! {
-    // ZMQ_IO_THREADS: `get_io_threads`/`set_io_threads` live in context.rs.
+    /// Number of I/O threads (default 1); only effective before the first socket is made.
+    /// Negative values are `Err(EINVAL)`.
+    ZMQ_IO_THREADS: i32 => get_io_threads, set_io_threads;
     /// Maximum number of sockets (default 1023); only effective before the first socket.
     ZMQ_MAX_SOCKETS: i32 => get_max_sockets, set_max_sockets;
     /// The largest value `ZMQ_MAX_SOCKETS` accepts on this system.

@@ -960,6 +960,13 @@ fn context_options() {
     );
     ctx.set_max_sockets(512).unwrap();
     assert_eq!(ctx.get_max_sockets(), Ok(512));
+    assert_eq!(
+        ctx.get_io_threads(),
+        Ok(zmq_sys::ZMQ_IO_THREADS_DFLT as i32)
+    );
+    ctx.set_io_threads(3).unwrap();
+    assert_eq!(ctx.get_io_threads(), Ok(3));
+    assert_eq!(ctx.set_io_threads(-1), Err(Error::EINVAL));
     assert_eq!(ctx.set_max_sockets(0), Err(Error::EINVAL));
     let limit = ctx.get_socket_limit().unwrap();
     assert!(limit >= 1023, "{limit}");

@@ -251,3 +251,21 @@ fn huge_timeouts_wait_instead_of_returning_early() {
     assert_eq!(pull.poll_timeout(POLLIN, Some(Duration::MAX)).unwrap(), 1);
     let _push = sender.join().unwrap();
 }
+
+#[test]
+fn poll_over_no_items_sleeps_for_the_timeout_or_refuses_forever() {
+    use std::time::{Duration, Instant};
+    assert_eq!(zmq::poll(&mut [], 0), Ok(0));
+    let start = Instant::now();
+    assert_eq!(zmq::poll(&mut [], 30), Ok(0));
+    assert!(start.elapsed() >= Duration::from_millis(30));
+    // Infinite: an error at once, not a hang (or libzmq's wrapped ~72-minute sleep).
+    assert_eq!(zmq::poll(&mut [], -1), Err(zmq::Error::EINVAL));
+    assert_eq!(zmq::poll_timeout(&mut [], None), Err(zmq::Error::EINVAL));
+    let start = Instant::now();
+    assert_eq!(
+        zmq::poll_timeout(&mut [], Some(Duration::from_millis(20))),
+        Ok(0)
+    );
+    assert!(start.elapsed() >= Duration::from_millis(20));
+}

@@ -16,7 +16,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Every environment variable this script reads, echoed with `rerun-if-env-changed`.
-const ENV_VARS: &[&str] = &["ZMQ_SYS_VENDORED", "ZMQ_SYS_SYSTEM", "ZMQ_SYS_BINDINGS_OUT"];
+const ENV_VARS: &[&str] = &[
+    "ZMQ_SYS_VENDORED",
+    "ZMQ_SYS_SYSTEM",
+    "ZMQ_SYS_BINDINGS_OUT",
+    "CXXFLAGS",
+];
 
 /// The oldest system libzmq we accept.
 const MIN_SYSTEM_VERSION: &str = "4.1";
@@ -129,6 +134,10 @@ fn probe_system() -> Result<Linked, String> {
         .atleast_version(MIN_SYSTEM_VERSION)
         .probe("libzmq")
         .map_err(|e| first_line(&e.to_string()))?;
+    // Re-decide when the library found is upgraded or removed.
+    if let Some(pc) = pc_file() {
+        println!("cargo:rerun-if-changed={}", pc.display());
+    }
     let include = lib
         .include_paths
         .first()
@@ -151,6 +160,18 @@ fn probe_system() -> Result<Linked, String> {
     })
 }
 
+/// Where pkg-config found libzmq.pc, if it says.
+fn pc_file() -> Option<PathBuf> {
+    let pkg_config = env::var_os("PKG_CONFIG").unwrap_or_else(|| "pkg-config".into());
+    let out = std::process::Command::new(pkg_config)
+        .args(["--variable=pcfiledir", "libzmq"])
+        .output()
+        .ok()?;
+    let dir = String::from_utf8(out.stdout).ok()?;
+    let pc = Path::new(dir.trim()).join("libzmq.pc");
+    (out.status.success() && pc.is_file()).then_some(pc)
+}
+
 fn first_line(s: &str) -> String {
     s.lines()
         .map(str::trim)
@@ -162,7 +183,6 @@ fn first_line(s: &str) -> String {
 /// The settings in `vendor/libzmq.conf`.
 struct VendorConf {
     libzmq_version: String,
-    curve: bool,
     debug: bool,
 }
 
@@ -178,7 +198,6 @@ fn read_vendor_conf(manifest_dir: &Path) -> VendorConf {
     });
     let mut conf = VendorConf {
         libzmq_version: String::new(),
-        curve: true,
         debug: false,
     };
     for (n, line) in text.lines().enumerate() {
@@ -205,7 +224,6 @@ fn read_vendor_conf(manifest_dir: &Path) -> VendorConf {
         };
         match key {
             "libzmq_version" => conf.libzmq_version = value.to_string(),
-            "curve" => conf.curve = on_off(value),
             "debug" => conf.debug = on_off(value),
             // Pins are informative here: cargo enforces them through Cargo.toml.
             "zeromq_src" | "libsodium_sys_stable" => {}
@@ -253,18 +271,24 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
     env::set_var("CXXFLAGS", format!("{cxxflags} -w").trim());
     let mut build = zeromq_src::Build::new();
     build.enable_draft(draft).build_debug(conf.debug);
-    if conf.curve {
+    let curve = env::var_os("CARGO_FEATURE_CURVE").is_some();
+    if curve {
         let (Some(lib), Some(include)) = (
             env::var_os("DEP_SODIUM_LIB"),
             env::var_os("DEP_SODIUM_INCLUDE"),
         ) else {
             fail(
                 "libsodium-sys-stable did not report where it built libsodium \
-                 (DEP_SODIUM_LIB/DEP_SODIUM_INCLUDE are unset); set `curve = off` in \
-                 vendor/libzmq.conf to build without CURVE",
+                 (DEP_SODIUM_LIB/DEP_SODIUM_INCLUDE are unset); turn off feature `curve` to \
+                 build the vendored libzmq without CURVE",
             )
         };
         build.with_libsodium(Some(zeromq_src::LibLocation::new(lib, include)));
+    } else {
+        println!(
+            "cargo:warning=zmq-sys: the vendored libzmq is built without CURVE \
+             (feature `curve` is off)"
+        );
     }
     build.build();
 
@@ -291,7 +315,7 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
         mode: "vendored",
         version: found,
         draft,
-        curve: conf.curve,
+        curve,
         include,
     }
 }
