@@ -45,6 +45,24 @@ macro_rules! socket_events {
                 None
             }
         }
+
+        bitflags::bitflags! {
+            /// A set of [`SocketEvent`]s to monitor: the typed form of the `i32` mask that
+            /// [`Socket::monitor`] takes, used by [`Socket::monitor_events`]. Not in zmq 0.10.
+            ///
+            /// ```
+            /// use zmq::{SocketEvent, SocketEventMask};
+            /// let mask = SocketEventMask::CONNECTED | SocketEventMask::DISCONNECTED;
+            /// assert_eq!(mask.bits(), SocketEvent::CONNECTED as i32 | SocketEvent::DISCONNECTED as i32);
+            /// assert_eq!(SocketEventMask::from(SocketEvent::LISTENING), SocketEventMask::LISTENING);
+            /// ```
+            pub struct SocketEventMask: i32 {
+                $(
+                    #[doc = concat!("[`SocketEvent::", stringify!($name), "`]")]
+                    const $name = $raw as i32;
+                )*
+            }
+        }
     };
 }
 
@@ -108,52 +126,6 @@ impl TryFrom<u16> for SocketEvent {
     /// variants.
     fn try_from(raw: u16) -> Result<SocketEvent> {
         SocketEvent::known(raw).ok_or(Error::EINVAL)
-    }
-}
-
-bitflags::bitflags! {
-    /// A set of [`SocketEvent`]s to monitor: the typed form of the `i32` mask that
-    /// [`Socket::monitor`] takes, used by [`Socket::monitor_events`]. Not in zmq 0.10.
-    ///
-    /// ```
-    /// use zmq::{SocketEvent, SocketEventMask};
-    /// let mask = SocketEventMask::CONNECTED | SocketEventMask::DISCONNECTED;
-    /// assert_eq!(mask.bits(), SocketEvent::CONNECTED as i32 | SocketEvent::DISCONNECTED as i32);
-    /// assert_eq!(SocketEventMask::from(SocketEvent::LISTENING), SocketEventMask::LISTENING);
-    /// ```
-    pub struct SocketEventMask: i32 {
-        /// [`SocketEvent::CONNECTED`]
-        const CONNECTED = zmq_sys::ZMQ_EVENT_CONNECTED as i32;
-        /// [`SocketEvent::CONNECT_DELAYED`]
-        const CONNECT_DELAYED = zmq_sys::ZMQ_EVENT_CONNECT_DELAYED as i32;
-        /// [`SocketEvent::CONNECT_RETRIED`]
-        const CONNECT_RETRIED = zmq_sys::ZMQ_EVENT_CONNECT_RETRIED as i32;
-        /// [`SocketEvent::LISTENING`]
-        const LISTENING = zmq_sys::ZMQ_EVENT_LISTENING as i32;
-        /// [`SocketEvent::BIND_FAILED`]
-        const BIND_FAILED = zmq_sys::ZMQ_EVENT_BIND_FAILED as i32;
-        /// [`SocketEvent::ACCEPTED`]
-        const ACCEPTED = zmq_sys::ZMQ_EVENT_ACCEPTED as i32;
-        /// [`SocketEvent::ACCEPT_FAILED`]
-        const ACCEPT_FAILED = zmq_sys::ZMQ_EVENT_ACCEPT_FAILED as i32;
-        /// [`SocketEvent::CLOSED`]
-        const CLOSED = zmq_sys::ZMQ_EVENT_CLOSED as i32;
-        /// [`SocketEvent::CLOSE_FAILED`]
-        const CLOSE_FAILED = zmq_sys::ZMQ_EVENT_CLOSE_FAILED as i32;
-        /// [`SocketEvent::DISCONNECTED`]
-        const DISCONNECTED = zmq_sys::ZMQ_EVENT_DISCONNECTED as i32;
-        /// [`SocketEvent::MONITOR_STOPPED`]
-        const MONITOR_STOPPED = zmq_sys::ZMQ_EVENT_MONITOR_STOPPED as i32;
-        /// [`SocketEvent::HANDSHAKE_FAILED_NO_DETAIL`]
-        const HANDSHAKE_FAILED_NO_DETAIL = zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL as i32;
-        /// [`SocketEvent::HANDSHAKE_SUCCEEDED`]
-        const HANDSHAKE_SUCCEEDED = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as i32;
-        /// [`SocketEvent::HANDSHAKE_FAILED_PROTOCOL`]
-        const HANDSHAKE_FAILED_PROTOCOL = zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL as i32;
-        /// [`SocketEvent::HANDSHAKE_FAILED_AUTH`]
-        const HANDSHAKE_FAILED_AUTH = zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH as i32;
-        /// Every event, including ones newer libzmq releases add (libzmq's `ZMQ_EVENT_ALL`).
-        const ALL = zmq_sys::ZMQ_EVENT_ALL as i32;
     }
 }
 

@@ -285,3 +285,42 @@ mod draft {
         assert_eq!(listener.recv_bytes(0).unwrap(), b"to my peer");
     }
 }
+
+#[test]
+fn one_sub_is_served_fairly_by_several_pubs() {
+    let ctx = zmq::Context::new();
+    let sub = socket(&ctx, zmq::SUB);
+    sub.set_subscribe(b"").unwrap();
+    let pubs: Vec<_> = ["a", "b", "c"]
+        .iter()
+        .map(|name| {
+            let p = socket(&ctx, zmq::PUB);
+            let endpoint = inproc(&format!("fair-{name}"));
+            p.bind(&endpoint).unwrap();
+            sub.connect(&endpoint).unwrap();
+            (name.to_string(), p)
+        })
+        .collect();
+    // Every publisher queues all its messages before the subscriber reads any.
+    for (name, p) in &pubs {
+        for i in 0..20 {
+            p.send(format!("{name}{i}").as_str(), 0).unwrap();
+        }
+    }
+    let mut counts = std::collections::HashMap::new();
+    for n in 0..60 {
+        let msg = sub.recv_string(0).unwrap().unwrap();
+        *counts.entry(msg[..1].to_string()).or_insert(0) += 1;
+        // Fair queueing: at every point no publisher is more than one message ahead.
+        let (min, max) = (
+            ["a", "b", "c"]
+                .iter()
+                .map(|k| counts.get(*k).copied().unwrap_or(0))
+                .min()
+                .unwrap(),
+            counts.values().copied().max().unwrap(),
+        );
+        assert!(max - min <= 1, "after {} messages: {counts:?}", n + 1);
+    }
+    assert_eq!(counts.values().sum::<usize>(), 60);
+}
