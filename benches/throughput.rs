@@ -1,7 +1,9 @@
 //! Throughput of the safe layer against raw `zmq_sys` calls, measured in one run so the ratio
 //! means something on a shared, noisy machine. Prints figures; asserts nothing about speed.
 //!
-//! `cargo bench --bench throughput` (or `-- <count>` to change the message count).
+//! `cargo bench --bench throughput` (or `-- <count> [<size>...]` to change the message count
+//! and sizes). Under `valgrind --tool=callgrind` the `safe_round`/`raw_round` totals give an
+//! instruction-count ratio that machine load does not disturb.
 
 use std::os::raw::c_void;
 use std::time::{Duration, Instant};
@@ -19,6 +21,7 @@ fn pair(ctx: &zmq::Context, name: &str) -> (zmq::Socket, zmq::Socket) {
     (a, b)
 }
 
+#[inline(never)]
 fn safe_round(ctx: &zmq::Context, name: &str, size: usize, count: usize) -> Duration {
     let (push, pull) = pair(ctx, name);
     let payload = vec![7u8; size];
@@ -31,6 +34,7 @@ fn safe_round(ctx: &zmq::Context, name: &str, size: usize, count: usize) -> Dura
     start.elapsed()
 }
 
+#[inline(never)]
 fn raw_round(ctx: &zmq::Context, name: &str, size: usize, count: usize) -> Duration {
     let (mut push, mut pull) = pair(ctx, name);
     let (push, pull) = (push.as_mut_ptr(), pull.as_mut_ptr());
@@ -58,10 +62,17 @@ fn raw_round(ctx: &zmq::Context, name: &str, size: usize, count: usize) -> Durat
 }
 
 fn main() {
-    let count: usize = std::env::args()
+    // Arguments: [count [size...]]; cargo's own flags (e.g. --bench) are skipped.
+    let numbers: Vec<usize> = std::env::args()
         .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(200_000);
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let count = numbers.first().copied().unwrap_or(200_000);
+    let sizes: Vec<usize> = if numbers.len() > 1 {
+        numbers[1..].to_vec()
+    } else {
+        SIZES.to_vec()
+    };
     let ctx = zmq::Context::new();
     let (major, minor, patch) = zmq::version();
     println!("libzmq {major}.{minor}.{patch}; {count} send+recv pairs over inproc per figure");
@@ -69,7 +80,7 @@ fn main() {
         "{:>8} {:>14} {:>14} {:>8}",
         "bytes", "safe msg/s", "raw msg/s", "safe/raw"
     );
-    for (i, size) in SIZES.into_iter().enumerate() {
+    for (i, size) in sizes.into_iter().enumerate() {
         let n = if size > 4096 { count / 10 } else { count };
         // Alternate and take the best of three each, so drift hits both sides alike.
         let (mut safe, mut raw) = (Duration::MAX, Duration::MAX);

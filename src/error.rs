@@ -241,6 +241,7 @@ impl From<Error> for io::Error {
 }
 
 /// The error libzmq reported for the last failed call on this thread.
+#[cold]
 pub(crate) fn last_error() -> Error {
     // SAFETY: zmq_errno only reads the calling thread's errno.
     Error::from_raw(unsafe { zmq_sys::zmq_errno() })
@@ -253,6 +254,7 @@ pub(crate) fn c_string(s: &str) -> Result<std::ffi::CString> {
 }
 
 /// Turns a libzmq return code into a `Result`: -1 means failure, with the cause in errno.
+#[inline]
 pub(crate) fn check(rc: c_int) -> Result<c_int> {
     if rc == -1 {
         Err(last_error())

@@ -37,6 +37,7 @@ unsafe impl Send for Message {}
 unsafe impl Sync for Message {}
 
 impl Drop for Message {
+    #[inline]
     fn drop(&mut self) {
         // SAFETY: `msg` was initialised by a constructor and is closed only here. The result
         // is ignored: close fails only for an invalid message, which we never hold.
@@ -60,6 +61,7 @@ fn alloc_failed(len: usize) -> ! {
 
 impl Message {
     /// Wraps a `zmq_msg_t` that a `zmq_msg_init*` call has initialised.
+    #[inline]
     fn from_initialised(msg: zmq_sys::zmq_msg_t) -> Message {
         Message { msg, origin: None }
     }
@@ -104,6 +106,7 @@ impl Message {
     ///
     /// # Safety
     /// The caller must write every byte before reading any.
+    #[inline]
     unsafe fn try_with_size_uninit(len: usize) -> Result<Message> {
         // libzmq adds its own header to the allocation; refuse what no allocator could give
         // rather than let that sum wrap inside libzmq.
@@ -122,6 +125,7 @@ impl Message {
     ///
     /// # Safety
     /// The caller must write every byte before reading any.
+    #[inline]
     unsafe fn with_size_uninit(len: usize) -> Message {
         // SAFETY: forwarded to the caller.
         match unsafe { Message::try_with_size_uninit(len) } {
@@ -197,23 +201,27 @@ impl Message {
     }
 
     /// A pointer to the `zmq_msg_t`, for libzmq calls that only read it.
+    #[inline]
     pub(crate) fn raw_ptr(&self) -> *const zmq_sys::zmq_msg_t {
         &self.msg
     }
 
     /// A pointer to the `zmq_msg_t`, for libzmq calls that write it (send, recv, set).
+    #[inline]
     pub(crate) fn raw_mut_ptr(&mut self) -> *mut zmq_sys::zmq_msg_t {
         &mut self.msg
     }
 
     /// To be called after libzmq replaced or took the content (a successful recv or send):
     /// what a copy-on-write kept of the former frame no longer applies.
+    #[inline]
     pub(crate) fn content_replaced(&mut self) {
         self.origin = None;
     }
 
     /// Disposes of a message after a successful `zmq_msg_send`, which leaves an empty message
     /// behind: closing that would be a no-op call on the hot path, so it is skipped.
+    #[inline]
     pub(crate) fn release_sent(mut self) {
         self.origin = None;
         std::mem::forget(self);
@@ -231,6 +239,7 @@ impl Message {
         self.raw_mut_ptr()
     }
 
+    #[inline]
     fn data_ptr(&mut self) -> *mut u8 {
         // SAFETY: the message is initialised; zmq_msg_data returns its buffer (possibly
         // dangling but non-null-or-null for size 0, which we never dereference).
@@ -293,6 +302,7 @@ impl Default for Message {
 impl Deref for Message {
     type Target = [u8];
 
+    #[inline]
     fn deref(&self) -> &[u8] {
         let msg = self.raw_ptr() as *mut zmq_sys::zmq_msg_t;
         // SAFETY: zmq_msg_data/size only read the initialised message (libzmq's signature is
@@ -350,6 +360,7 @@ impl fmt::Debug for Message {
 
 impl<'a> From<&'a [u8]> for Message {
     /// Copies the bytes.
+    #[inline]
     fn from(data: &'a [u8]) -> Message {
         // SAFETY: every one of the `len` bytes is written by the copy before any read.
         unsafe {
@@ -364,6 +375,7 @@ impl<'a> From<&'a [u8]> for Message {
 
 impl<'a> From<&'a str> for Message {
     /// Copies the UTF-8 bytes.
+    #[inline]
     fn from(data: &'a str) -> Message {
         Message::from(data.as_bytes())
     }

@@ -97,6 +97,7 @@ pub trait Sendable {
 }
 
 impl<T: Into<Message>> Sendable for T {
+    #[inline]
     fn send(self, socket: &Socket, flags: i32) -> Result<()> {
         let mut msg = self.into();
         socket.send_msg_raw(&mut msg, flags)?;
@@ -282,6 +283,7 @@ impl Socket {
 
     /// Sends a message, leaving it empty on success; on failure it keeps its content so the
     /// caller can retry.
+    #[inline]
     fn send_msg_raw(&self, msg: &mut Message, flags: i32) -> Result<()> {
         // SAFETY: live handle; the message is initialised and exclusively borrowed. On success
         // libzmq takes the content and leaves an empty message, which `msg`'s drop closes.
@@ -302,6 +304,7 @@ impl Socket {
     /// a.send("hello", 0).unwrap();
     /// assert_eq!(b.recv_string(0).unwrap().unwrap(), "hello");
     /// ```
+    #[inline]
     pub fn send<T: Sendable>(&self, data: T, flags: i32) -> Result<()> {
         data.send(self, flags)
     }
@@ -357,6 +360,7 @@ impl Socket {
     }
 
     /// Receives one frame into `msg`, replacing its content (`zmq_msg_recv`).
+    #[inline]
     pub fn recv(&self, msg: &mut Message, flags: i32) -> Result<()> {
         // SAFETY: live handle; the message is initialised and exclusively borrowed; libzmq
         // closes its old content before writing the new frame.
@@ -382,6 +386,7 @@ impl Socket {
     }
 
     /// Receives one frame as a new [`Message`].
+    #[inline]
     pub fn recv_msg(&self, flags: i32) -> Result<Message> {
         let mut msg = Message::new();
         self.recv(&mut msg, flags)?;
