@@ -232,8 +232,7 @@ pub fn poll_timeout(items: &mut [PollItem], timeout: Option<Duration>) -> Result
 
 /// Whole milliseconds, rounded up; saturates (a huge value then means "forever" in `poll`).
 fn duration_to_ms(timeout: Duration) -> i64 {
-    let ms = timeout.as_millis() + u128::from(timeout.subsec_nanos() % 1_000_000 != 0);
-    i64::try_from(ms).unwrap_or(i64::MAX)
+    i64::try_from(crate::sockopt::ceil_millis(timeout)).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]

@@ -205,8 +205,13 @@ fn c_text(value: &str) -> Result<&[u8]> {
 /// Milliseconds for libzmq's C `int`: sub-millisecond parts round up (so a non-zero duration
 /// never becomes 0, which often means "disabled"); too large is `EINVAL`.
 fn duration_to_ms(value: Duration) -> Result<i32> {
-    let ms = value.as_nanos().div_ceil(1_000_000);
-    i32::try_from(ms).map_err(|_| Error::EINVAL)
+    i32::try_from(ceil_millis(value)).map_err(|_| Error::EINVAL)
+}
+
+/// Whole milliseconds, rounded up, so a non-zero duration never becomes 0 (which libzmq
+/// often reads as "disabled" or "don't wait"). Shared with `poll`.
+pub(crate) fn ceil_millis(value: Duration) -> u128 {
+    value.as_nanos().div_ceil(1_000_000)
 }
 
 /// A non-negative millisecond value as a `Duration`; negative is `EINVAL`.

@@ -150,21 +150,31 @@ fn properties_of_received_frames() {
     assert_eq!(msg.property("User-Id"), Ok(None));
 }
 
-#[test]
-fn shared_frames_are_copied_before_writing() {
-    // One large frame published to two inproc subscribers shares one buffer in libzmq.
-    let ctx = zmq::Context::new();
-    let publisher = socket(&ctx, zmq::PUB);
-    let endpoint = inproc("cow");
+/// A PUB over inproc with two SUBs subscribed to everything: libzmq shares the buffer of each
+/// large published frame between the two receivers.
+fn publisher_with_two_subscribers(
+    ctx: &zmq::Context,
+    name: &str,
+) -> (zmq::Socket, Vec<zmq::Socket>) {
+    let publisher = socket(ctx, zmq::PUB);
+    let endpoint = inproc(name);
     publisher.bind(&endpoint).unwrap();
-    let subs: Vec<_> = (0..2)
+    let subs = (0..2)
         .map(|_| {
-            let s = socket(&ctx, zmq::SUB);
+            let s = socket(ctx, zmq::SUB);
             s.set_subscribe(b"").unwrap();
             s.connect(&endpoint).unwrap();
             s
         })
         .collect();
+    (publisher, subs)
+}
+
+#[test]
+fn shared_frames_are_copied_before_writing() {
+    // One large frame published to two inproc subscribers shares one buffer in libzmq.
+    let ctx = zmq::Context::new();
+    let (publisher, subs) = publisher_with_two_subscribers(&ctx, "cow");
     publisher.send(vec![b'x'; 4096], 0).unwrap();
     let mut first = subs[0].recv_msg(0).unwrap();
     let second = subs[1].recv_msg(0).unwrap();
@@ -259,17 +269,7 @@ fn raw_message_pointer_works_with_zmq_sys() {
 fn copy_on_write_keeps_the_more_flag_and_metadata() {
     // Two inproc subscribers share the frames of one published message.
     let ctx = zmq::Context::new();
-    let publisher = socket(&ctx, zmq::PUB);
-    let endpoint = inproc("cow-more");
-    publisher.bind(&endpoint).unwrap();
-    let subs: Vec<_> = (0..2)
-        .map(|_| {
-            let s = socket(&ctx, zmq::SUB);
-            s.set_subscribe(b"").unwrap();
-            s.connect(&endpoint).unwrap();
-            s
-        })
-        .collect();
+    let (publisher, subs) = publisher_with_two_subscribers(&ctx, "cow-more");
     publisher.send(vec![b'h'; 100], zmq::SNDMORE).unwrap();
     publisher.send("tail", 0).unwrap();
 
