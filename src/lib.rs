@@ -37,6 +37,8 @@ mod proxy;
 mod security;
 mod socket;
 mod sockopt;
+#[cfg(all(feature = "tokio", unix))]
+pub mod tokio;
 
 pub use crate::context::{check_library, Context};
 pub use crate::error::{Error, Result};
