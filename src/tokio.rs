@@ -93,7 +93,9 @@ use crate::{Error, Message, PollEvents, Result, Socket, DONTWAIT, SNDMORE};
 
 /// How many times an operation is retried in one poll when `ZMQ_EVENTS` says the socket is
 /// ready but the operation still reports `EAGAIN` (a REQ socket dropping a stale reply, a
-/// subscription filter dropping a message, ...). Past it the task yields and comes back.
+/// ROUTER with `ROUTER_MANDATORY` whose one addressed peer is full while others are not).
+/// Past it the task sleeps on the descriptor like any other wait: the state that blocks it
+/// changes only through a command, which signals the descriptor.
 const READY_RETRIES: u32 = 16;
 
 /// `lock()` that survives poisoning: nothing here panics while holding a lock, and the data
@@ -339,13 +341,29 @@ impl fmt::Debug for AsyncSocket {
 /// `Send`; while it lives, the async operations of other tasks on this socket wait for it.
 /// Do not make blocking calls through it (a `recv` with flags `0` would block the thread and
 /// every other user of the socket).
-pub struct SocketGuard<'a>(MutexGuard<'a, Inner>);
+///
+/// Any call through it may consume the `ZMQ_FD` signal a waiting task needs (reading
+/// `get_events`, a `poll`, a direct `send`), so dropping the guard wakes the tasks waiting on
+/// the socket, which then check again.
+pub struct SocketGuard<'a> {
+    inner: MutexGuard<'a, Inner>,
+    waiters: &'a Waiters,
+}
 
 impl Deref for SocketGuard<'_> {
     type Target = Socket;
 
     fn deref(&self) -> &Socket {
-        &self.0.socket
+        &self.inner.socket
+    }
+}
+
+impl Drop for SocketGuard<'_> {
+    fn drop(&mut self) {
+        // Woken tasks wait for the socket lock (released right after this) and check again.
+        if self.waiters.has_waiters() {
+            self.waiters.wake_dirs(true, true);
+        }
     }
 }
 
@@ -418,7 +436,10 @@ impl AsyncSocket {
 
     /// The socket, for options, bind, connect, monitor and the like. See [`SocketGuard`].
     pub fn socket(&self) -> SocketGuard<'_> {
-        SocketGuard(lock(&self.inner))
+        SocketGuard {
+            inner: lock(&self.inner),
+            waiters: &self.waiters,
+        }
     }
 
     /// Deregisters from tokio and gives the socket back. Frames of a partly sent multipart
@@ -493,12 +514,8 @@ impl AsyncSocket {
                 Ok(events) => events,
                 Err(e) => return Poll::Ready(Err(e)),
             };
-            if events.contains(dir.event()) {
+            if events.contains(dir.event()) && retries < READY_RETRIES {
                 retries += 1;
-                if retries > READY_RETRIES {
-                    cx.waker().wake_by_ref();
-                    return Poll::Pending;
-                }
                 continue;
             }
             let other = dir.other();
