@@ -34,6 +34,7 @@ mod message;
 mod monitor;
 mod poll;
 mod proxy;
+pub mod reqrep;
 mod security;
 mod socket;
 mod sockopt;

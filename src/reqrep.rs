@@ -1,0 +1,386 @@
+//! Request-reply whose order of calls the compiler checks.
+//!
+//! A REQ socket must alternate send, receive, send...; a REP socket receive, send, receive...
+//! libzmq answers an out-of-order call with `EFSM` at run time (and [`Socket`] passes that on
+//! unchanged). The types here make the out-of-order call impossible to write instead: sending
+//! consumes a [`Requester`] and returns an [`AwaitingReply`], which can only receive, which
+//! gives the `Requester` back; a [`Replier`] can only receive, and gives a [`Replying`] that
+//! can only send.
+//!
+//! ```
+//! use zmq::reqrep::{Replier, Requester};
+//!
+//! let ctx = zmq::Context::new();
+//! let rep = ctx.socket(zmq::REP).unwrap();
+//! rep.bind("inproc://typed-doc").unwrap();
+//! let req = ctx.socket(zmq::REQ).unwrap();
+//! req.connect("inproc://typed-doc").unwrap();
+//!
+//! let (requester, replier) = (Requester::new(req).unwrap(), Replier::new(rep).unwrap());
+//! let waiting = requester.send("ping").unwrap();
+//! let (request, replying) = replier.recv().unwrap();
+//! assert_eq!(&request[0][..], b"ping");
+//! let _replier = replying.send("pong").unwrap();
+//! let (reply, _requester) = waiting.recv().unwrap();
+//! assert_eq!(&reply[0][..], b"pong");
+//! ```
+//!
+//! Sending twice does not compile (`AwaitingReply` has no `send`):
+//!
+//! ```compile_fail,E0599
+//! # let ctx = zmq::Context::new();
+//! let requester = zmq::reqrep::Requester::new(ctx.socket(zmq::REQ).unwrap()).unwrap();
+//! let waiting = requester.send("one").unwrap();
+//! waiting.send("two");
+//! ```
+//!
+//! Nor does reusing the requester after it sent (it was moved):
+//!
+//! ```compile_fail,E0382
+//! # let ctx = zmq::Context::new();
+//! let requester = zmq::reqrep::Requester::new(ctx.socket(zmq::REQ).unwrap()).unwrap();
+//! let _waiting = requester.send("one").unwrap();
+//! requester.send("two");
+//! ```
+//!
+//! Nor does a replier that sends before it received:
+//!
+//! ```compile_fail,E0599
+//! # let ctx = zmq::Context::new();
+//! let replier = zmq::reqrep::Replier::new(ctx.socket(zmq::REP).unwrap()).unwrap();
+//! replier.send("unasked");
+//! ```
+//!
+//! Nor a reply sent twice:
+//!
+//! ```compile_fail,E0599
+//! # let ctx = zmq::Context::new();
+//! # let replier = zmq::reqrep::Replier::new(ctx.socket(zmq::REP).unwrap()).unwrap();
+//! let (_request, replying) = replier.recv().unwrap();
+//! let replier = replying.send("one").unwrap();
+//! replier.send("two");
+//! ```
+//!
+//! With feature `tokio` the same types wrap an [`AsyncSocket`](crate::tokio::AsyncSocket) and
+//! their `send`/`recv` are `async`; the calls that do not compile are the same.
+//!
+//! A failed call (a timeout from `RCVTIMEO`/`SNDTIMEO`, `ETERM`, ...) returns a
+//! [`ReqRepError`] that carries the socket back in the state it was in, so a timed-out
+//! request can still wait for its reply.
+
+use std::fmt;
+
+use crate::{Error, Message, Result, Socket, SocketType};
+
+mod sealed {
+    /// The sockets the typed wrappers accept: [`Socket`](crate::Socket) and, with feature
+    /// `tokio`, [`AsyncSocket`](crate::tokio::AsyncSocket).
+    pub trait Sealed {
+        fn kind(&self) -> crate::Result<crate::SocketType>;
+    }
+}
+
+/// A socket the typed request-reply wrappers can hold: [`Socket`] (blocking calls) or, with
+/// feature `tokio`, [`AsyncSocket`](crate::tokio::AsyncSocket) (`async` calls). Sealed.
+pub trait ReqRepSocket: sealed::Sealed {}
+
+impl sealed::Sealed for Socket {
+    fn kind(&self) -> Result<SocketType> {
+        self.get_socket_type()
+    }
+}
+impl ReqRepSocket for Socket {}
+
+#[cfg(all(feature = "tokio", unix))]
+impl sealed::Sealed for crate::tokio::AsyncSocket {
+    fn kind(&self) -> Result<SocketType> {
+        self.socket().get_socket_type()
+    }
+}
+#[cfg(all(feature = "tokio", unix))]
+impl ReqRepSocket for crate::tokio::AsyncSocket {}
+
+/// A failed typed call: the libzmq error and the socket, back in the state it was in.
+pub struct ReqRepError<T> {
+    /// What libzmq reported (`EAGAIN` after a send/receive timeout, `ETERM`, ...).
+    pub error: Error,
+    /// The wrapper the call consumed, unchanged: retry with it, or take the socket out.
+    pub state: T,
+}
+
+impl<T> fmt::Debug for ReqRepError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqRepError")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Display for ReqRepError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<T> std::error::Error for ReqRepError<T> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+/// Lets `?` turn a typed failure into a plain [`Error`] (dropping the socket).
+impl<T> From<ReqRepError<T>> for Error {
+    fn from(e: ReqRepError<T>) -> Error {
+        e.error
+    }
+}
+
+macro_rules! state_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        pub struct $name<S: ReqRepSocket = Socket> {
+            socket: S,
+        }
+
+        impl<S: ReqRepSocket> $name<S> {
+            /// The socket, for options (not for sending or receiving: that is what the typed
+            /// calls are for).
+            pub fn get_ref(&self) -> &S {
+                &self.socket
+            }
+
+            /// Gives up the typing and returns the socket.
+            pub fn into_inner(self) -> S {
+                self.socket
+            }
+        }
+
+        impl<S: ReqRepSocket> fmt::Debug for $name<S> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(stringify!($name))
+            }
+        }
+    };
+}
+
+state_type! {
+    /// A REQ socket ready to send a request. Sending consumes it and returns an
+    /// [`AwaitingReply`].
+    Requester
+}
+state_type! {
+    /// A REQ socket that sent a request: it can only receive the reply, which gives the
+    /// [`Requester`] back.
+    AwaitingReply
+}
+state_type! {
+    /// A REP socket ready to receive a request. Receiving consumes it and returns a
+    /// [`Replying`].
+    Replier
+}
+state_type! {
+    /// A REP socket that received a request: it can only send the reply, which gives the
+    /// [`Replier`] back.
+    Replying
+}
+
+/// Wraps `socket` if it has the expected type; otherwise `EINVAL` with the socket back.
+fn typed<S: ReqRepSocket, T>(
+    socket: S,
+    expected: SocketType,
+    wrap: impl FnOnce(S) -> T,
+) -> std::result::Result<T, ReqRepError<S>> {
+    match socket.kind() {
+        Ok(kind) if kind == expected => Ok(wrap(socket)),
+        Ok(_) => Err(ReqRepError {
+            error: Error::EINVAL,
+            state: socket,
+        }),
+        Err(error) => Err(ReqRepError {
+            error,
+            state: socket,
+        }),
+    }
+}
+
+impl<S: ReqRepSocket> Requester<S> {
+    /// Wraps a REQ socket that has not sent yet. Another socket type is `Err(EINVAL)`.
+    pub fn new(socket: S) -> std::result::Result<Requester<S>, ReqRepError<S>> {
+        typed(socket, SocketType::REQ, |socket| Requester { socket })
+    }
+}
+
+impl<S: ReqRepSocket> Replier<S> {
+    /// Wraps a REP socket that is waiting for a request. Another socket type is
+    /// `Err(EINVAL)`.
+    pub fn new(socket: S) -> std::result::Result<Replier<S>, ReqRepError<S>> {
+        typed(socket, SocketType::REP, |socket| Replier { socket })
+    }
+}
+
+/// `Ok(next)` or the error with the unchanged state.
+fn step<T, N>(result: Result<()>, state: T, next: impl FnOnce(T) -> N) -> StepResult<N, T> {
+    match result {
+        Ok(()) => Ok(next(state)),
+        Err(error) => Err(ReqRepError { error, state }),
+    }
+}
+
+type StepResult<N, T> = std::result::Result<N, ReqRepError<T>>;
+
+impl Requester<Socket> {
+    /// Sends a one-frame request (blocking, subject to `SNDTIMEO`).
+    pub fn send<T: Into<Message>>(self, data: T) -> StepResult<AwaitingReply, Requester> {
+        self.send_multipart([data])
+    }
+
+    /// Sends a multipart request (blocking, subject to `SNDTIMEO`).
+    pub fn send_multipart<I, T>(self, parts: I) -> StepResult<AwaitingReply, Requester>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Message>,
+    {
+        let sent = self.socket.send_multipart(parts, 0);
+        step(sent, self, |s| AwaitingReply { socket: s.socket })
+    }
+}
+
+impl AwaitingReply<Socket> {
+    /// Receives the reply, all frames (blocking, subject to `RCVTIMEO`: on `EAGAIN` the
+    /// request is still outstanding and the error carries the `AwaitingReply` back).
+    pub fn recv(self) -> std::result::Result<(Vec<Message>, Requester), ReqRepError<Self>> {
+        match self.socket.recv_multipart_msgs(0) {
+            Ok(reply) => Ok((
+                reply,
+                Requester {
+                    socket: self.socket,
+                },
+            )),
+            Err(error) => Err(ReqRepError { error, state: self }),
+        }
+    }
+}
+
+impl Replier<Socket> {
+    /// Receives a request, all frames (blocking, subject to `RCVTIMEO`).
+    pub fn recv(self) -> std::result::Result<(Vec<Message>, Replying), ReqRepError<Self>> {
+        match self.socket.recv_multipart_msgs(0) {
+            Ok(request) => Ok((
+                request,
+                Replying {
+                    socket: self.socket,
+                },
+            )),
+            Err(error) => Err(ReqRepError { error, state: self }),
+        }
+    }
+}
+
+impl Replying<Socket> {
+    /// Sends a one-frame reply (blocking, subject to `SNDTIMEO`).
+    pub fn send<T: Into<Message>>(self, data: T) -> StepResult<Replier, Replying> {
+        self.send_multipart([data])
+    }
+
+    /// Sends a multipart reply (blocking, subject to `SNDTIMEO`).
+    pub fn send_multipart<I, T>(self, parts: I) -> StepResult<Replier, Replying>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<Message>,
+    {
+        let sent = self.socket.send_multipart(parts, 0);
+        step(sent, self, |s| Replier { socket: s.socket })
+    }
+}
+
+#[cfg(all(feature = "tokio", unix))]
+mod async_impls {
+    use super::*;
+    use crate::tokio::AsyncSocket;
+
+    type AsyncStep<N, T> = StepResult<N, T>;
+
+    impl Requester<AsyncSocket> {
+        /// Sends a one-frame request. Dropping the future before it completes drops the
+        /// socket with it (it was moved in); nothing was sent then.
+        pub async fn send<T: Into<Message>>(
+            self,
+            data: T,
+        ) -> AsyncStep<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>> {
+            self.send_multipart([data]).await
+        }
+
+        /// Sends a multipart request.
+        pub async fn send_multipart<I, T>(
+            self,
+            parts: I,
+        ) -> AsyncStep<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>>
+        where
+            I: IntoIterator<Item = T>,
+            T: Into<Message>,
+        {
+            let sent = self.socket.send_multipart(parts, 0).await;
+            step(sent, self, |s| AwaitingReply { socket: s.socket })
+        }
+    }
+
+    impl AwaitingReply<AsyncSocket> {
+        /// Receives the reply, all frames. To bound the wait, wrap it in
+        /// `tokio::time::timeout` — but a timed-out (dropped) future drops the socket too;
+        /// the request is then abandoned with it.
+        pub async fn recv(
+            self,
+        ) -> std::result::Result<(Vec<Message>, Requester<AsyncSocket>), ReqRepError<Self>>
+        {
+            match self.socket.recv_multipart_msgs().await {
+                Ok(reply) => Ok((
+                    reply,
+                    Requester {
+                        socket: self.socket,
+                    },
+                )),
+                Err(error) => Err(ReqRepError { error, state: self }),
+            }
+        }
+    }
+
+    impl Replier<AsyncSocket> {
+        /// Receives a request, all frames.
+        pub async fn recv(
+            self,
+        ) -> std::result::Result<(Vec<Message>, Replying<AsyncSocket>), ReqRepError<Self>> {
+            match self.socket.recv_multipart_msgs().await {
+                Ok(request) => Ok((
+                    request,
+                    Replying {
+                        socket: self.socket,
+                    },
+                )),
+                Err(error) => Err(ReqRepError { error, state: self }),
+            }
+        }
+    }
+
+    impl Replying<AsyncSocket> {
+        /// Sends a one-frame reply.
+        pub async fn send<T: Into<Message>>(
+            self,
+            data: T,
+        ) -> AsyncStep<Replier<AsyncSocket>, Replying<AsyncSocket>> {
+            self.send_multipart([data]).await
+        }
+
+        /// Sends a multipart reply.
+        pub async fn send_multipart<I, T>(
+            self,
+            parts: I,
+        ) -> AsyncStep<Replier<AsyncSocket>, Replying<AsyncSocket>>
+        where
+            I: IntoIterator<Item = T>,
+            T: Into<Message>,
+        {
+            let sent = self.socket.send_multipart(parts, 0).await;
+            step(sent, self, |s| Replier { socket: s.socket })
+        }
+    }
+}
