@@ -113,7 +113,9 @@ fn attaching_outside_a_runtime_gives_the_socket_back() {
 
 #[test]
 fn attaching_on_a_runtime_without_io_is_an_error() {
-    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let ctx = zmq::Context::new();
     let socket = ctx.socket(zmq::PAIR).unwrap();
     let err = rt.block_on(async { socket.into_async().unwrap_err() });
@@ -127,7 +129,10 @@ fn attaching_on_a_runtime_without_io_is_an_error() {
 async fn thread_safe_draft_sockets_cannot_attach() {
     let ctx = zmq::Context::new();
     let err = ctx.socket(zmq::SERVER).unwrap().into_async().unwrap_err();
-    let cause = err.error().get_ref().and_then(|e| e.downcast_ref::<zmq::Error>());
+    let cause = err
+        .error()
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<zmq::Error>());
     assert_eq!(cause, Some(&zmq::Error::EINVAL), "{err}");
 }
 

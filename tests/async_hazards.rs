@@ -100,12 +100,18 @@ async fn duplex_reps(transport: Transport, reps: u32, n: u32) -> u32 {
             let done: Vec<bool> = tasks.iter().map(|t| t.is_finished()).collect();
             eprintln!("{transport:?}: repetition {rep} stalled; finished a_send a_recv b_send b_recv = {done:?}");
             // What the sockets would say now (this read may itself wake the tasks).
-            eprintln!("  events a={:?} b={:?}", a_probe.socket().get_events(), b_probe.socket().get_events());
+            eprintln!(
+                "  events a={:?} b={:?}",
+                a_probe.socket().get_events(),
+                b_probe.socket().get_events()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
             let done: Vec<bool> = tasks.iter().map(|t| t.is_finished()).collect();
             eprintln!("  after the probe: {done:?}");
         }
-        for t in tasks { t.abort(); }
+        for t in tasks {
+            t.abort();
+        }
         if let Transport::Ipc = transport {
             let _ = std::fs::remove_file(ep.trim_start_matches("ipc://"));
         }

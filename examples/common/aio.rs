@@ -1,0 +1,62 @@
+//! Bounded waits on async sockets, used by the `async_*` examples (the async counterpart of
+//! the socket helpers in `cli.rs`).
+//!
+//! A [`zmq::tokio::AsyncSocket`] never blocks inside libzmq: it sends and receives with
+//! `DONTWAIT` and waits in tokio's reactor. The socket timeouts `RCVTIMEO` and `SNDTIMEO`,
+//! which bound every wait of the blocking examples, therefore never fire for it; here a tokio
+//! timer bounds each wait instead, and a timeout reads like the blocking examples' one
+//! (`timed out waiting for ...`).
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::time::Duration;
+
+use zmq::tokio::AsyncSocket;
+
+/// `ms` milliseconds as a `Duration` (a negative value as zero).
+pub fn millis(ms: i32) -> Duration {
+    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+/// Awaits `op` for at most `timeout_ms`. A timeout says what was awaited; any other failure
+/// is named after it too.
+pub async fn within<T>(
+    timeout_ms: i32,
+    what: &str,
+    op: impl Future<Output = zmq::Result<T>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(millis(timeout_ms), op).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(format!("{what}: {e}")),
+        Err(_elapsed) => Err(format!("timed out waiting for {what}")),
+    }
+}
+
+/// A new async socket whose close is bounded (`LINGER` 2 s, as `cli::socket` sets it); its
+/// sends and receives are bounded by [`within`]. Must be called inside the tokio runtime.
+pub fn socket(ctx: &zmq::Context, kind: zmq::SocketType) -> Result<AsyncSocket, String> {
+    let sock = ctx
+        .socket(kind)
+        .map_err(|e| format!("cannot create a {kind:?} socket: {e}"))?;
+    sock.set_linger(2_000)
+        .map_err(|e| format!("cannot set LINGER on a {kind:?} socket: {e}"))?;
+    sock.into_async()
+        .map_err(|e| format!("{kind:?} socket: {e}"))
+}
+
+/// Receives one frame as text (invalid UTF-8 replaced), waiting at most `timeout_ms`.
+pub async fn recv_text(sock: &AsyncSocket, timeout_ms: i32, what: &str) -> Result<String, String> {
+    let bytes = within(timeout_ms, what, sock.recv_bytes()).await?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Sends one frame of text, waiting at most `timeout_ms` for libzmq to take it (no peer yet,
+/// or the high-water mark reached); `what` names the wait in the error.
+pub async fn send_text(
+    sock: &AsyncSocket,
+    text: &str,
+    timeout_ms: i32,
+    what: &str,
+) -> Result<(), String> {
+    within(timeout_ms, what, sock.send(text, 0)).await
+}

@@ -1,0 +1,52 @@
+//! Waiting for pipeline workers on async sockets, used by `async_pl_ventilator` and
+//! `async_patterns` (see `pipeline.rs` for why a ventilator waits for its workers).
+#![allow(dead_code)]
+
+use zmq::tokio::AsyncSocket;
+
+use super::aio;
+
+/// Starts watching `push` for completed handshakes. Call it before `bind`, so that no
+/// connection goes unseen; returns the async socket the events arrive on.
+pub fn watch(
+    ctx: &zmq::Context,
+    push: &AsyncSocket,
+    timeout_ms: i32,
+) -> Result<AsyncSocket, String> {
+    let monitor = super::pipeline::watch(ctx, &push.socket(), timeout_ms)?;
+    monitor
+        .into_async()
+        .map_err(|e| format!("monitor socket: {e}"))
+}
+
+/// Returns once `workers` peers of `push` finished their handshake, waiting at most
+/// `timeout_ms` for each; calls `on_connect` with the count after each.
+pub async fn wait_for_workers(
+    push: &AsyncSocket,
+    monitor: &AsyncSocket,
+    workers: usize,
+    timeout_ms: i32,
+    mut on_connect: impl FnMut(usize),
+) -> Result<(), String> {
+    let mut connected = 0;
+    while connected < workers {
+        let what = format!("workers ({connected} of {workers} connected)");
+        let frames = aio::within(timeout_ms, &what, monitor.recv_multipart()).await?;
+        // First frame: the event as a native-endian u16, then a 32-bit value.
+        let event = match frames.first() {
+            Some(f) if f.len() >= 2 => u16::from_ne_bytes([f[0], f[1]]),
+            _ => return Err("malformed monitor event".to_owned()),
+        };
+        if event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16 {
+            connected += 1;
+            on_connect(connected);
+        }
+    }
+    // As in pipeline.rs: reading ZMQ_EVENTS makes the socket attach the new connections now,
+    // before the first task goes out. A non-blocking call, fine inside a task; made through
+    // the guard, it wakes nobody, which is fine here because no other task waits on `push`.
+    push.socket()
+        .get_events()
+        .map_err(|e| format!("cannot read the PUSH socket's events: {e}"))?;
+    Ok(())
+}
