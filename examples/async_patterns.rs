@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 const USAGE: &str = "\
 Usage: async_patterns

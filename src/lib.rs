@@ -27,6 +27,8 @@
 //! the `zmq-sys` build script; [`version`] and [`has`] tell at run time.
 #![warn(missing_docs)]
 
+#[cfg(all(feature = "tokio", unix))]
+pub mod asyncio;
 mod context;
 mod error;
 mod flags;
@@ -38,8 +40,6 @@ pub mod reqrep;
 mod security;
 mod socket;
 mod sockopt;
-#[cfg(all(feature = "tokio", unix))]
-pub mod tokio;
 
 pub use crate::context::{check_library, Context};
 pub use crate::error::{Error, Result};

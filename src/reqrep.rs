@@ -61,7 +61,7 @@
 //! replier.send("two");
 //! ```
 //!
-//! With feature `tokio` the same types wrap an [`AsyncSocket`](crate::tokio::AsyncSocket) and
+//! With feature `tokio` the same types wrap an [`AsyncSocket`](crate::asyncio::AsyncSocket) and
 //! their `send`/`recv` are `async`; the calls that do not compile are the same.
 //!
 //! A failed call (a timeout from `RCVTIMEO`/`SNDTIMEO`, `ETERM`, ...) returns a
@@ -74,14 +74,14 @@ use crate::{Error, Message, Result, Socket, SocketType};
 
 mod sealed {
     /// The sockets the typed wrappers accept: [`Socket`](crate::Socket) and, with feature
-    /// `tokio`, [`AsyncSocket`](crate::tokio::AsyncSocket).
+    /// `tokio`, [`AsyncSocket`](crate::asyncio::AsyncSocket).
     pub trait Sealed {
         fn kind(&self) -> crate::Result<crate::SocketType>;
     }
 }
 
 /// A socket the typed request-reply wrappers can hold: [`Socket`] (blocking calls) or, with
-/// feature `tokio`, [`AsyncSocket`](crate::tokio::AsyncSocket) (`async` calls). Sealed.
+/// feature `tokio`, [`AsyncSocket`](crate::asyncio::AsyncSocket) (`async` calls). Sealed.
 pub trait ReqRepSocket: sealed::Sealed {}
 
 impl sealed::Sealed for Socket {
@@ -92,13 +92,13 @@ impl sealed::Sealed for Socket {
 impl ReqRepSocket for Socket {}
 
 #[cfg(all(feature = "tokio", unix))]
-impl sealed::Sealed for crate::tokio::AsyncSocket {
+impl sealed::Sealed for crate::asyncio::AsyncSocket {
     fn kind(&self) -> Result<SocketType> {
         self.socket().get_socket_type()
     }
 }
 #[cfg(all(feature = "tokio", unix))]
-impl ReqRepSocket for crate::tokio::AsyncSocket {}
+impl ReqRepSocket for crate::asyncio::AsyncSocket {}
 
 /// A failed typed call: the libzmq error and the socket, back in the state it was in.
 pub struct ReqRepError<T> {
@@ -296,7 +296,7 @@ impl Replying<Socket> {
 #[cfg(all(feature = "tokio", unix))]
 mod async_impls {
     use super::*;
-    use crate::tokio::AsyncSocket;
+    use crate::asyncio::AsyncSocket;
 
     type AsyncStep<N, T> = StepResult<N, T>;
 

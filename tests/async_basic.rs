@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 mod common;
 
@@ -198,4 +198,22 @@ fn futures_and_socket_are_send_and_sync() {
     send(s.recv_multipart());
     send(s.recv_string());
     send(s.recv(&mut msg));
+}
+
+/// zmq 0.10 code often starts with `use zmq::*;`. With the `tokio` feature on, that glob must
+/// not bring in a name that makes the `tokio` crate ambiguous (a module called `tokio` would).
+mod glob_import {
+    use tokio::runtime::Builder;
+    use zmq::*;
+
+    #[test]
+    fn leaves_the_tokio_crate_reachable() {
+        let rt = Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let ctx = Context::new();
+            let socket = ctx.socket(PAIR).unwrap().into_async().unwrap();
+            socket.socket().bind("inproc://glob").unwrap();
+            assert_eq!(tokio::spawn(async { 7 }).await.unwrap(), 7);
+        });
+    }
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 mod common;
 

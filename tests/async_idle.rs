@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 mod common;
 

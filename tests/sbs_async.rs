@@ -1,4 +1,4 @@
-//! Side by side with pyzmq on async sockets (`zmq::tokio`): async Rust peers, running as
+//! Side by side with pyzmq on async sockets (`zmq::asyncio`): async Rust peers, running as
 //! tokio tasks, against the pyzmq scripts of `tests/py/`, in both directions, for
 //! request-reply, publish-subscribe, pipeline and multipart; then the `async_*` example
 //! programs against the same scripts. Contents and counts are checked on both sides.
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt, StreamExt};
 use py::{values, PyProc, TempDir, Transport};
 use sbs::numbered;
-use zmq::tokio::{AsyncSocket, Multipart};
+use zmq::asyncio::{AsyncSocket, Multipart};
 
 /// Upper bound for any one async wait; a lost wake-up or a missing peer fails the test.
 const LIMIT: Duration = Duration::from_secs(30);

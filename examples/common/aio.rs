@@ -1,7 +1,7 @@
 //! Bounded waits on async sockets, used by the `async_*` examples (the async counterpart of
 //! the socket helpers in `cli.rs`).
 //!
-//! A [`zmq::tokio::AsyncSocket`] never blocks inside libzmq: it sends and receives with
+//! A [`zmq::asyncio::AsyncSocket`] never blocks inside libzmq: it sends and receives with
 //! `DONTWAIT` and waits in tokio's reactor. The socket timeouts `RCVTIMEO` and `SNDTIMEO`,
 //! which bound every wait of the blocking examples, therefore never fire for it; here a tokio
 //! timer bounds each wait instead, and a timeout reads like the blocking examples' one
@@ -11,7 +11,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 /// `ms` milliseconds as a `Duration` (a negative value as zero).
 pub fn millis(ms: i32) -> Duration {

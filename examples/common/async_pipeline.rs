@@ -2,7 +2,7 @@
 //! `async_patterns` (see `pipeline.rs` for why a ventilator waits for its workers).
 #![allow(dead_code)]
 
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 use super::aio;
 

@@ -10,7 +10,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use zmq::tokio::AsyncSocket;
+use zmq::asyncio::AsyncSocket;
 
 use super::aio;
 use super::sync::BEACON_INTERVAL_MS;

@@ -6,7 +6,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use zmq::tokio::AsyncSocket;
+//! use zmq::asyncio::AsyncSocket;
 //!
 //! let ctx = zmq::Context::new();
 //! let server = AsyncSocket::new(ctx.socket(zmq::REP)?)?;
@@ -720,7 +720,7 @@ impl Stream for &AsyncSocket {
 /// or one [`Message`]:
 ///
 /// ```
-/// let m = zmq::tokio::Multipart::from(["topic", "payload"]);
+/// let m = zmq::asyncio::Multipart::from(["topic", "payload"]);
 /// assert_eq!(m.0.len(), 2);
 /// ```
 #[derive(Debug, Default, PartialEq, Eq)]
