@@ -38,10 +38,20 @@
 //!
 //! Because one direction's call may consume the signal the other direction waits for, every
 //! completed operation wakes the tasks waiting on the same socket (if any), and a failed one
-//! wakes those whose direction `ZMQ_EVENTS` shows ready. One socket's sending and receiving
-//! may therefore run in two tasks (share the socket with `Arc` or by reference): neither can
-//! miss the other's wake-up, and neither holds anything while it waits (the socket's lock is
-//! only held for the duration of one non-blocking libzmq call).
+//! wakes those whose direction `ZMQ_EVENTS` shows ready (a task only sleeps while its own
+//! direction is not ready, so that is a change it may have missed). One socket's sending and
+//! receiving may therefore run in two tasks (share the socket with `Arc` or by reference):
+//! neither can miss the other's wake-up, and neither holds anything while it waits. The
+//! socket's lock is held for one attempt (a message, its frames, and reading `ZMQ_EVENTS`) and
+//! never waited for on an executor thread: an operation that finds it taken registers and is
+//! woken when it is released.
+//!
+//! When libzmq reports the socket ready but the operation keeps failing with `EAGAIN` — a
+//! ROUTER with `ROUTER_MANDATORY` sending to a peer that is full while another is not, an
+//! XPUB with `XPUB_NODROP` — the operation returns `Err(EAGAIN)` after a few retries instead
+//! of waiting: `ZMQ_FD` cannot tell which peer became writable, so a wait could miss it and
+//! waking on every change would spin. Back off and retry in that case (a blocking
+//! [`Socket::send`] would wait for that peer).
 //!
 //! An idle socket costs nothing: no timer, no polling loop; the task sleeps in tokio's reactor.
 //! Operations take part in tokio's cooperative scheduling budget, so a receive loop on a
@@ -54,9 +64,11 @@
 //! whole or not at all (libzmq delivers the frames of one message together; should a frame
 //! ever be missing, the frames already taken stay with the socket for the next receive).
 //!
-//! A send future dropped before it completes has sent nothing — except a multipart message
-//! whose first frame libzmq already took: its remaining frames then belong to the socket and
-//! go out before any later message, so no message is ever sent in part or interleaved.
+//! A send future dropped before it completes has sent nothing: a message, multipart or not,
+//! is handed to libzmq within one poll (libzmq's high-water mark counts whole messages, so
+//! once the first frame is in, the rest cannot be refused for lack of room). Should the peer
+//! disappear between two frames, libzmq discards the message and the send reports
+//! `Err(ECONNRESET)`; its tail is never sent on its own to another peer.
 //!
 //! # Dropping
 //!
@@ -81,7 +93,7 @@ use std::ops::Deref;
 use std::os::unix::io::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::task::{ready, Context as TaskContext, Poll, Wake, Waker};
 
 use ::tokio::io::unix::AsyncFd;
@@ -94,8 +106,7 @@ use crate::{Error, Message, PollEvents, Result, Socket, DONTWAIT, SNDMORE};
 /// How many times an operation is retried in one poll when `ZMQ_EVENTS` says the socket is
 /// ready but the operation still reports `EAGAIN` (a REQ socket dropping a stale reply, a
 /// ROUTER with `ROUTER_MANDATORY` whose one addressed peer is full while others are not).
-/// Past it the task sleeps on the descriptor like any other wait: the state that blocks it
-/// changes only through a command, which signals the descriptor.
+/// Past it the operation returns `Err(EAGAIN)` (see `poll_io`).
 const READY_RETRIES: u32 = 16;
 
 /// `lock()` that survives poisoning: nothing here panics while holding a lock, and the data
@@ -121,13 +132,6 @@ impl Dir {
         match self {
             Dir::Recv => PollEvents::POLLIN,
             Dir::Send => PollEvents::POLLOUT,
-        }
-    }
-
-    fn other(self) -> Dir {
-        match self {
-            Dir::Recv => Dir::Send,
-            Dir::Send => Dir::Recv,
         }
     }
 }
@@ -202,49 +206,83 @@ impl AsRawFd for ZmqFd {
 /// The socket and what the async layer keeps with it, behind one lock.
 struct Inner {
     socket: Socket,
-    /// Frames of a multipart message whose first frame libzmq took, with their send flags:
-    /// they go out before anything else, so a cancelled send never leaves half a message.
-    out: VecDeque<(Message, i32)>,
+    /// Whole messages the [`Sink`] accepted and libzmq has not taken yet, oldest first.
+    out: VecDeque<Vec<Message>>,
+    /// The failure of a message the Sink had accepted, for its next `poll_flush`/`poll_ready`.
+    sink_error: Option<Error>,
     /// Frames of a multipart message received in part (libzmq's atomic delivery makes this
     /// practically unreachable); the next receive continues from them.
     partial: VecDeque<Message>,
 }
 
-impl Inner {
-    /// Sends the frames in `out` without blocking. On an error other than `EAGAIN` the rest of
-    /// the failing message is discarded (libzmq discards what it had of it too).
-    fn flush_out(&mut self) -> Result<()> {
-        while let Some((msg, flags)) = self.out.front_mut() {
-            let flags = *flags;
-            match self.socket.send_message(msg, flags | DONTWAIT) {
-                Ok(()) => {
-                    self.out.pop_front();
+/// Whether libzmq routes this type's messages through its load balancer (`lb.cpp`), which,
+/// when a later frame fails, drops the frames after it (with success) until the end of the
+/// message: the rest must be pushed through, or the next message would be eaten instead.
+fn is_load_balanced(socket: &Socket) -> bool {
+    matches!(
+        socket.get_socket_type(),
+        Ok(crate::PUSH | crate::DEALER | crate::REQ)
+    )
+}
+
+/// Sends `frames` as one message (all but the last with `SNDMORE`), without blocking, all in
+/// this call. If libzmq cannot take the first frame the error comes back and `frames` is
+/// untouched: nothing was sent. Once the first frame is in, libzmq's high-water mark (which
+/// counts whole messages) cannot refuse the rest; a later frame fails only when the pipe is
+/// being torn down (the peer left mid-message), and libzmq then discards the message — it is
+/// reported as an error and `frames` is emptied, because sending its tail later would
+/// deliver a torn message to the next peer. That case is reported as `Err(ECONNRESET)` (the
+/// message was lost with the connection), so that it is not mistaken for "try again".
+fn send_whole(socket: &Socket, frames: &mut Vec<Message>, flags: i32) -> Result<()> {
+    let last = match frames.len() {
+        0 => return Ok(()),
+        n => n - 1,
+    };
+    let flags_of = |i: usize| if i < last { flags | SNDMORE } else { flags } | DONTWAIT;
+    socket.send_message(&mut frames[0], flags_of(0))?;
+    for i in 1..=last {
+        if let Err(mut e) = socket.send_message(&mut frames[i], flags_of(i)) {
+            if e == Error::EAGAIN {
+                e = Error::ECONNRESET;
+            }
+            if i < last && is_load_balanced(socket) {
+                for (j, frame) in frames.iter_mut().enumerate().skip(i + 1) {
+                    // Dropped by libzmq, which returns success.
+                    let _ = socket.send_message(frame, flags_of(j));
                 }
+            }
+            frames.clear();
+            return Err(e);
+        }
+    }
+    frames.clear();
+    Ok(())
+}
+
+impl Inner {
+    /// Hands the Sink's queued messages to libzmq without blocking: `Err(EAGAIN)` while it
+    /// cannot take the next one, else `Ok`. A message that fails otherwise is removed and its
+    /// error kept for the Sink (a direct send that flushes the queue first never sees it).
+    fn flush_out(&mut self) -> Result<()> {
+        while let Some(frames) = self.out.front_mut() {
+            match send_whole(&self.socket, frames, 0) {
                 Err(Error::EAGAIN) => return Err(Error::EAGAIN),
                 Err(e) => {
-                    let mut more = flags & SNDMORE != 0;
                     self.out.pop_front();
-                    while more {
-                        more = self.out.pop_front().is_some_and(|(_, f)| f & SNDMORE != 0);
-                    }
-                    return Err(e);
+                    self.sink_error.get_or_insert(e);
+                }
+                Ok(()) => {
+                    self.out.pop_front();
                 }
             }
         }
         Ok(())
     }
 
-    /// Queues the frames of one message (all but the last with `SNDMORE`) after `out`.
-    fn queue<I: IntoIterator<Item = Message>>(&mut self, frames: I, flags: i32) {
-        let mut frames = frames.into_iter().peekable();
-        while let Some(frame) = frames.next() {
-            let f = if frames.peek().is_some() {
-                flags | SNDMORE
-            } else {
-                flags
-            };
-            self.out.push_back((frame, f));
-        }
+    /// The Sink's flush: everything queued taken by libzmq, then the first failure, if any.
+    fn flush_sink(&mut self) -> Result<()> {
+        self.flush_out()?;
+        self.sink_error.take().map_or(Ok(()), Err)
     }
 
     fn recv_frame(&mut self, msg: &mut Message) -> Result<()> {
@@ -279,6 +317,7 @@ impl Inner {
 #[derive(thiserror::Error)]
 #[error("cannot register the socket with tokio: {error}")]
 pub struct AttachError {
+    #[source]
     error: io::Error,
     socket: Socket,
 }
@@ -323,6 +362,9 @@ pub struct AsyncSocket {
     // owns it) is closed.
     fd: AsyncFd<ZmqFd>,
     inner: Mutex<Inner>,
+    /// Set by an operation that found the lock taken (it registered and returned `Pending`);
+    /// whoever releases the lock next wakes the waiters.
+    contended: AtomicBool,
     waiters: Arc<Waiters>,
     /// `waiters` as a `Waker`: what tokio is given for the descriptor.
     broadcast: Waker,
@@ -379,6 +421,10 @@ impl AsyncSocket {
     /// Registers `socket`'s `ZMQ_FD` with the current tokio runtime. Call it inside a runtime
     /// (with I/O enabled); the socket then belongs to that runtime's reactor. On failure the
     /// socket comes back inside the error.
+    ///
+    /// A runtime built without I/O is detected by catching the panic tokio raises for it:
+    /// the panic hook still prints tokio's message, and in a program built with
+    /// `panic = "abort"` that case aborts (tokio offers no way to ask beforehand).
     pub fn new(socket: Socket) -> std::result::Result<AsyncSocket, AttachError> {
         let fd = match socket.get_fd() {
             Ok(fd) => ZmqFd(fd),
@@ -400,8 +446,10 @@ impl AsyncSocket {
                     inner: Mutex::new(Inner {
                         socket,
                         out: VecDeque::new(),
+                        sink_error: None,
                         partial: VecDeque::new(),
                     }),
+                    contended: AtomicBool::new(false),
                     broadcast: Waker::from(waiters.clone()),
                     waiters,
                 })
@@ -442,21 +490,23 @@ impl AsyncSocket {
         }
     }
 
-    /// Deregisters from tokio and gives the socket back. Frames of a partly sent multipart
-    /// message are handed to libzmq first (without blocking); frames of a partly received one
-    /// are dropped.
+    /// Deregisters from tokio and gives the socket back. Messages the [`Sink`] queued are
+    /// handed to libzmq first, without blocking (what it cannot take now is dropped); frames of
+    /// a partly received message are dropped.
     pub fn into_inner(self) -> Socket {
         let this = ManuallyDrop::new(self);
         // SAFETY: every field of `this` is read exactly once, and `this` is never dropped or
         // used again, so nothing is dropped twice.
-        let (fd, inner, waiters, broadcast) = unsafe {
+        let (fd, inner, contended, waiters, broadcast) = unsafe {
             (
                 std::ptr::read(&this.fd),
                 std::ptr::read(&this.inner),
+                std::ptr::read(&this.contended),
                 std::ptr::read(&this.waiters),
                 std::ptr::read(&this.broadcast),
             )
         };
+        drop(contended);
         drop(fd);
         drop(broadcast);
         waiters.wake_dirs(true, true);
@@ -479,6 +529,35 @@ impl AsyncSocket {
         }
     }
 
+    /// Releases the socket lock; if an operation found it taken meanwhile (and went to sleep
+    /// registered), wakes the waiters so that it tries again.
+    #[inline]
+    fn unlock(&self, inner: MutexGuard<'_, Inner>) {
+        drop(inner);
+        // SeqCst: either the sleeper's flag is seen here, or its second `try_lock` (after
+        // setting the flag) came after this release and succeeded.
+        if self.contended.load(Ordering::SeqCst) && self.contended.swap(false, Ordering::SeqCst) {
+            self.waiters.wake_dirs(true, true);
+        }
+    }
+
+    /// Takes the socket lock without blocking the thread: the holder may be this very thread
+    /// (a [`SocketGuard`] kept across an `.await` on a current-thread runtime), and an
+    /// executor thread must never block. `None`: registered to be woken at the release.
+    fn try_lock(&self, cx: &TaskContext<'_>, dir: Dir) -> Option<MutexGuard<'_, Inner>> {
+        let attempt = || match self.inner.try_lock() {
+            Ok(inner) => Some(inner),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        };
+        if let Some(inner) = attempt() {
+            return Some(inner);
+        }
+        self.waiters.register(dir, cx.waker());
+        self.contended.store(true, Ordering::SeqCst);
+        attempt()
+    }
+
     /// The one readiness loop every operation goes through. `op` makes one non-blocking
     /// attempt; `wait == false` returns its `EAGAIN` instead of waiting.
     fn poll_io<R>(
@@ -492,11 +571,13 @@ impl AsyncSocket {
         let mut registered = false;
         let mut retries = 0;
         loop {
-            let mut inner = lock(&self.inner);
+            let Some(mut inner) = self.try_lock(cx, dir) else {
+                return Poll::Pending;
+            };
             match op(&mut inner) {
                 Err(Error::EAGAIN) if wait => {}
                 done => {
-                    drop(inner);
+                    self.unlock(inner);
                     self.after_op();
                     coop.made_progress();
                     return Poll::Ready(done);
@@ -509,19 +590,37 @@ impl AsyncSocket {
             // The operation (or someone else's) may have consumed the descriptor's signal:
             // ZMQ_EVENTS is the truth now, and from here on any change signals the descriptor.
             let events = inner.socket.get_events();
-            drop(inner);
+            self.unlock(inner);
             let events = match events {
                 Ok(events) => events,
-                Err(e) => return Poll::Ready(Err(e)),
+                Err(Error::EINTR) => continue,
+                Err(e) => {
+                    // ETERM and the like: the signal it consumed may be what others wait for.
+                    self.waiters.wake_dirs(true, true);
+                    return Poll::Ready(Err(e));
+                }
             };
-            if events.contains(dir.event()) && retries < READY_RETRIES {
-                retries += 1;
-                continue;
+            // Tasks waiting for a direction that is ready now were asleep when it was not, and
+            // this call (or the failed operation) may have consumed the signal of the change:
+            // wake them. (Tasks of this direction too: ROUTER_MANDATORY's POLLOUT may be for
+            // another task's peer.)
+            let (recv_ready, send_ready) = (
+                events.contains(PollEvents::POLLIN),
+                events.contains(PollEvents::POLLOUT),
+            );
+            if (recv_ready || send_ready) && self.waiters.has_waiters() {
+                self.waiters.wake_dirs(recv_ready, send_ready);
             }
-            let other = dir.other();
-            if events.contains(other.event()) && self.waiters.has_waiters() {
-                self.waiters
-                    .wake_dirs(other == Dir::Recv, other == Dir::Send);
+            if events.contains(dir.event()) {
+                if retries < READY_RETRIES {
+                    retries += 1;
+                    continue;
+                }
+                // libzmq says ready but the operation keeps failing (ROUTER_MANDATORY with
+                // this message's peer full while another is not, XPUB_NODROP): the change
+                // that would unblock it cannot be told apart from others, so sleeping could
+                // miss it and waking on every change would spin. Report it instead.
+                return Poll::Ready(Err(Error::EAGAIN));
             }
             let mut broadcast = TaskContext::from_waker(&self.broadcast);
             match self.fd.poll_read_ready(&mut broadcast) {
@@ -529,7 +628,10 @@ impl AsyncSocket {
                 // Readiness tokio saw earlier, possibly consumed since: forget it (only if no
                 // newer edge came in meanwhile) and check again.
                 Poll::Ready(Ok(mut guard)) => guard.clear_ready(),
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(from_io(e))),
+                Poll::Ready(Err(e)) => {
+                    self.waiters.wake_dirs(true, true);
+                    return Poll::Ready(Err(from_io(e)));
+                }
             }
         }
     }
@@ -558,10 +660,10 @@ impl AsyncSocket {
         self.poll_io(cx, Dir::Recv, true, Inner::recv_multipart)
     }
 
-    /// Polls until every frame queued by the [`Sink`] (or left by a cancelled multipart send)
-    /// is in libzmq's hands.
+    /// Polls until every message queued by the [`Sink`] is in libzmq's hands; then reports
+    /// the first of them that failed, if any.
     pub fn poll_flush_queued(&self, cx: &mut TaskContext<'_>) -> Poll<Result<()>> {
-        self.poll_io(cx, Dir::Send, true, Inner::flush_out)
+        self.poll_io(cx, Dir::Send, true, Inner::flush_sink)
     }
 
     /// Sends one frame; `flags` may hold [`SNDMORE`]. Waits while libzmq cannot take the frame
@@ -584,44 +686,22 @@ impl AsyncSocket {
     }
 
     /// Sends every item as one frame of a single multipart message (all but the last with
-    /// `flags | SNDMORE`). An empty iterator sends nothing.
+    /// `flags | SNDMORE`), all frames in one go. An empty iterator sends nothing. With
+    /// [`DONTWAIT`] in `flags` it returns `Err(EAGAIN)` when the message cannot be sent now.
     ///
-    /// Cancel-safe in the sense that matters for messages: dropped before libzmq took the first
-    /// frame, the future has sent nothing; dropped after, the socket sends the remaining frames
-    /// before any later message. No message is ever sent in part. With [`DONTWAIT`] in
-    /// `flags` it returns `Err(EAGAIN)` when the first frame cannot be sent now.
+    /// Cancel-safe: a dropped future has sent nothing. If the peer disappears between two
+    /// frames, libzmq discards the message and this returns `Err(ECONNRESET)`.
     pub async fn send_multipart<I, T>(&self, iter: I, flags: i32) -> Result<()>
     where
         I: IntoIterator<Item = T>,
         T: Into<Message>,
     {
-        let mut frames: VecDeque<Message> = iter.into_iter().map(Into::into).collect();
+        let mut frames: Vec<Message> = iter.into_iter().map(Into::into).collect();
         let wait = flags & DONTWAIT == 0;
-        let flags = flags & !DONTWAIT;
-        let mut committed = false;
         poll_fn(|cx| {
             self.poll_io(cx, Dir::Send, wait, |inner| {
                 inner.flush_out()?;
-                if let Some(mut first) = frames.pop_front() {
-                    let first_flags = if frames.is_empty() {
-                        flags
-                    } else {
-                        flags | SNDMORE
-                    };
-                    if let Err(e) = inner
-                        .socket
-                        .send_message(&mut first, first_flags | DONTWAIT)
-                    {
-                        frames.push_front(first);
-                        return Err(e);
-                    }
-                    committed = true;
-                    inner.queue(frames.drain(..), flags);
-                }
-                match inner.flush_out() {
-                    Err(Error::EAGAIN) if !wait && committed => Ok(()),
-                    other => other,
-                }
+                send_whole(&inner.socket, &mut frames, flags)
             })
         })
         .await
@@ -674,23 +754,20 @@ impl AsyncSocket {
         }
     }
 
-    fn start_send_frames(&self, item: Multipart) -> Result<()> {
+    fn start_send_frames(&self, item: Multipart) {
         let mut inner = lock(&self.inner);
-        inner.queue(item, 0);
-        let result = match inner.flush_out() {
-            Err(Error::EAGAIN) => Ok(()),
-            other => other,
-        };
-        drop(inner);
+        inner.out.push_back(item.0);
+        // Hand it over now if libzmq can take it; if not, poll_flush will (errors are kept).
+        let _ = inner.flush_out();
+        self.unlock(inner);
         self.after_op();
-        result
     }
 }
 
 impl Drop for AsyncSocket {
     fn drop(&mut self) {
-        // Frames the socket took charge of (the rest of a cancelled multipart send, an
-        // unflushed Sink item) are handed to libzmq, which delivers them within LINGER.
+        // Messages the Sink accepted but did not flush are handed to libzmq (without
+        // blocking), which delivers them within LINGER.
         let _ = lock(&self.inner).flush_out();
         self.waiters.wake_dirs(true, true);
     }
@@ -768,7 +845,8 @@ macro_rules! sink_impl {
             }
 
             fn start_send(self: Pin<&mut Self>, item: Multipart) -> Result<()> {
-                self.start_send_frames(item)
+                self.start_send_frames(item);
+                Ok(())
             }
 
             fn poll_flush(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Result<()>> {

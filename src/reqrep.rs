@@ -61,7 +61,7 @@
 //! replier.send("two");
 //! ```
 //!
-//! With feature `tokio` the same types wrap an [`AsyncSocket`](crate::asyncio::AsyncSocket) and
+//! With feature `tokio` the same types wrap an `zmq::asyncio::AsyncSocket` and
 //! their `send`/`recv` are `async`; the calls that do not compile are the same.
 //!
 //! A failed call (a timeout from `RCVTIMEO`/`SNDTIMEO`, `ETERM`, ...) returns a
@@ -74,14 +74,14 @@ use crate::{Error, Message, Result, Socket, SocketType};
 
 mod sealed {
     /// The sockets the typed wrappers accept: [`Socket`](crate::Socket) and, with feature
-    /// `tokio`, [`AsyncSocket`](crate::asyncio::AsyncSocket).
+    /// `tokio`, `zmq::asyncio::AsyncSocket`.
     pub trait Sealed {
         fn kind(&self) -> crate::Result<crate::SocketType>;
     }
 }
 
 /// A socket the typed request-reply wrappers can hold: [`Socket`] (blocking calls) or, with
-/// feature `tokio`, [`AsyncSocket`](crate::asyncio::AsyncSocket) (`async` calls). Sealed.
+/// feature `tokio`, `zmq::asyncio::AsyncSocket` (`async` calls). Sealed.
 pub trait ReqRepSocket: sealed::Sealed {}
 
 impl sealed::Sealed for Socket {
@@ -295,6 +295,9 @@ impl Replying<Socket> {
 
 #[cfg(all(feature = "tokio", unix))]
 mod async_impls {
+    use std::future::{poll_fn, Future};
+    use std::task::Poll;
+
     use super::*;
     use crate::asyncio::AsyncSocket;
 
@@ -324,39 +327,103 @@ mod async_impls {
         }
     }
 
+    /// Receives a whole multipart message from `socket`, unless `cancel` completes first
+    /// (`None`). Cancel-safe like every receive of [`AsyncSocket`]: nothing is taken then.
+    async fn recv_unless<C: Future>(
+        socket: &AsyncSocket,
+        cancel: C,
+    ) -> Option<Result<Vec<Message>>> {
+        let mut cancel = std::pin::pin!(cancel);
+        poll_fn(|cx| {
+            if let Poll::Ready(received) = socket.poll_recv_multipart(cx) {
+                return Poll::Ready(Some(received));
+            }
+            cancel.as_mut().poll(cx).map(|_| None)
+        })
+        .await
+    }
+
     impl AwaitingReply<AsyncSocket> {
-        /// Receives the reply, all frames. To bound the wait, wrap it in
-        /// `tokio::time::timeout` — but a timed-out (dropped) future drops the socket too;
-        /// the request is then abandoned with it.
+        /// Receives the reply, all frames.
+        ///
+        /// Dropping this future drops the socket with it (it was moved in). To bound the
+        /// wait and keep the socket, use [`AwaitingReply::recv_until`].
         pub async fn recv(
             self,
         ) -> std::result::Result<(Vec<Message>, Requester<AsyncSocket>), ReqRepError<Self>>
         {
-            match self.socket.recv_multipart_msgs().await {
-                Ok(reply) => Ok((
+            self.recv_until(std::future::pending::<()>()).await
+        }
+
+        /// Receives the reply unless `cancel` completes first (a timer, a shutdown signal):
+        /// then `Err` with `EAGAIN` and this `AwaitingReply` back, the request still
+        /// outstanding.
+        ///
+        /// ```
+        /// # #[tokio::main(flavor = "current_thread")]
+        /// # async fn main() {
+        /// # let ctx = zmq::Context::new();
+        /// # let rep = ctx.socket(zmq::REP).unwrap();
+        /// # rep.bind("inproc://recv-until").unwrap();
+        /// # let req = ctx.socket(zmq::REQ).unwrap().into_async().unwrap();
+        /// # req.socket().connect("inproc://recv-until").unwrap();
+        /// let requester = zmq::reqrep::Requester::new(req).unwrap();
+        /// let waiting = requester.send("anyone?").await.unwrap();
+        /// let timer = tokio::time::sleep(std::time::Duration::from_millis(10));
+        /// let err = waiting.recv_until(timer).await.unwrap_err();
+        /// assert_eq!(err.error, zmq::Error::EAGAIN);
+        /// let waiting = err.state; // still waiting for that reply
+        /// # drop(waiting);
+        /// # }
+        /// ```
+        pub async fn recv_until<C: Future>(
+            self,
+            cancel: C,
+        ) -> std::result::Result<(Vec<Message>, Requester<AsyncSocket>), ReqRepError<Self>>
+        {
+            match recv_unless(&self.socket, cancel).await {
+                Some(Ok(reply)) => Ok((
                     reply,
                     Requester {
                         socket: self.socket,
                     },
                 )),
-                Err(error) => Err(ReqRepError { error, state: self }),
+                Some(Err(error)) => Err(ReqRepError { error, state: self }),
+                None => Err(ReqRepError {
+                    error: Error::EAGAIN,
+                    state: self,
+                }),
             }
         }
     }
 
     impl Replier<AsyncSocket> {
-        /// Receives a request, all frames.
+        /// Receives a request, all frames. Dropping this future drops the socket with it; to
+        /// bound the wait and keep the socket, use [`Replier::recv_until`].
         pub async fn recv(
             self,
         ) -> std::result::Result<(Vec<Message>, Replying<AsyncSocket>), ReqRepError<Self>> {
-            match self.socket.recv_multipart_msgs().await {
-                Ok(request) => Ok((
+            self.recv_until(std::future::pending::<()>()).await
+        }
+
+        /// Receives a request unless `cancel` completes first: then `Err` with `EAGAIN` and
+        /// this `Replier` back.
+        pub async fn recv_until<C: Future>(
+            self,
+            cancel: C,
+        ) -> std::result::Result<(Vec<Message>, Replying<AsyncSocket>), ReqRepError<Self>> {
+            match recv_unless(&self.socket, cancel).await {
+                Some(Ok(request)) => Ok((
                     request,
                     Replying {
                         socket: self.socket,
                     },
                 )),
-                Err(error) => Err(ReqRepError { error, state: self }),
+                Some(Err(error)) => Err(ReqRepError { error, state: self }),
+                None => Err(ReqRepError {
+                    error: Error::EAGAIN,
+                    state: self,
+                }),
             }
         }
     }

@@ -83,6 +83,7 @@ async fn stream_and_sink() {
 async fn guard_calls_do_not_strand_a_waiting_task() {
     let ctx = zmq::Context::new();
     let (pull, push) = common::bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    let fd = pull.get_fd().unwrap();
     let pull = std::sync::Arc::new(pull.into_async().unwrap());
     push.send("warm-up", 0).unwrap();
     assert_eq!(pull.recv_bytes().await.unwrap(), b"warm-up");
@@ -90,9 +91,16 @@ async fn guard_calls_do_not_strand_a_waiting_task() {
     let waiter = tokio::spawn(async move { waiting.recv_bytes().await });
     tokio::task::yield_now().await; // the receiver finds nothing and sleeps on ZMQ_FD
     push.send("x", 0).unwrap();
-    // The reactor does not run while this thread sleeps, so the signal is still pending when
-    // get_events (through the guard) consumes it.
-    std::thread::sleep(Duration::from_millis(200));
+    // Wait (without the reactor, which does not run while this thread is busy here) until
+    // the signal is pending on ZMQ_FD, so that get_events through the guard consumes it.
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; poll does not consume the signal.
+    let ready = unsafe { libc::poll(&mut pfd, 1, 5_000) };
+    assert_eq!(ready, 1, "the message never signalled ZMQ_FD");
     assert!(pull.socket().get_events().unwrap().contains(zmq::POLLIN));
     let got = tokio::time::timeout(Duration::from_secs(5), waiter)
         .await

@@ -25,6 +25,8 @@ fn linger_child_sender() {
         let ctx = zmq::Context::new();
         let push = ctx.socket(zmq::PUSH).unwrap().into_async().unwrap();
         push.socket().set_linger(30_000).unwrap();
+        // Room for every message while no receiver exists, so each send completes at once.
+        push.socket().set_sndhwm(10 * MESSAGES as i32).unwrap();
         push.socket().connect(&endpoint).unwrap();
         for i in 0..MESSAGES {
             push.send(format!("message {i}").as_str(), 0).await.unwrap();
@@ -54,16 +56,25 @@ fn async_sender_drops_right_after_send_and_still_delivers() {
         .unwrap();
     let kill_on_failure = KillOnDrop(child.id());
 
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let sent = lines
-        .by_ref()
-        .map(|l| l.unwrap())
-        .find(|l| l.starts_with("SENT"));
-    assert_eq!(
-        sent.as_deref(),
-        Some("SENT 1000"),
-        "the child did not finish sending"
-    );
+    // The child's output, line by line, read on a thread so that every wait has a limit.
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if line_tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let sent = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the child did not finish sending in time");
+        if line.starts_with("SENT") {
+            break line;
+        }
+    };
+    assert_eq!(sent, format!("SENT {MESSAGES}"));
 
     // Only now does a receiver exist; the child has dropped its socket and is waiting in
     // context termination for the messages to leave.
@@ -86,8 +97,7 @@ fn async_sender_drops_right_after_send_and_still_delivers() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert!(status.success(), "child: {status}");
-    for line in lines {
-        let line = line.unwrap();
+    for line in lines.try_iter() {
         assert!(!line.contains("FAILED"), "child: {line}");
     }
     std::mem::forget(kill_on_failure);

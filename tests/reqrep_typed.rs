@@ -81,3 +81,38 @@ async fn async_round_trips_on_another_task() {
         .unwrap()
         .unwrap();
 }
+
+/// A bounded wait keeps the socket: the request stays outstanding and its reply is received
+/// later; the same for a replier waiting for a request.
+#[cfg(feature = "tokio")]
+#[tokio::test(flavor = "current_thread")]
+async fn async_recv_until_gives_the_state_back() {
+    use std::time::Duration;
+    let ctx = zmq::Context::new();
+    let (rep, req) = common::bound_pair(&ctx, zmq::REP, zmq::REQ);
+    let replier = Replier::new(rep.into_async().unwrap()).unwrap();
+    let err = replier
+        .recv_until(tokio::time::sleep(Duration::from_millis(20)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.error, zmq::Error::EAGAIN);
+    let replier = err.state;
+
+    let requester = Requester::new(req.into_async().unwrap()).unwrap();
+    let waiting = requester.send("question").await.unwrap();
+    let err = waiting
+        .recv_until(tokio::time::sleep(Duration::from_millis(20)))
+        .await
+        .unwrap_err();
+    assert_eq!(err.error, zmq::Error::EAGAIN);
+    let waiting = err.state;
+
+    let (request, replying) = replier.recv().await.unwrap();
+    assert_eq!(request[0].as_str(), Some("question"));
+    replying.send("answer").await.unwrap();
+    let (reply, _requester) = waiting
+        .recv_until(tokio::time::sleep(Duration::from_secs(5)))
+        .await
+        .unwrap();
+    assert_eq!(reply[0].as_str(), Some("answer"));
+}
