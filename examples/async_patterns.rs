@@ -10,24 +10,16 @@
 //! (`async_rr_server`, `async_rr_client`, `async_ps_publisher`, `async_ps_subscriber`,
 //! `async_pl_ventilator`, `async_pl_worker`, `async_pl_sink`).
 
-#[path = "common/aio.rs"]
-mod aio;
-#[path = "common/async_pipeline.rs"]
-mod async_pipeline;
-#[path = "common/async_sync.rs"]
-mod async_sync;
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/pipeline.rs"]
-mod pipeline;
-#[path = "common/sync.rs"]
-mod sync;
+#[path = "common/mod.rs"]
+mod common;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use common::{aio, async_pipeline, async_sync, cli, sync, tour};
 use tokio::task::JoinHandle;
+use tour::{ANY_PORT, TIMEOUT_MS};
 use zmq::asyncio::AsyncSocket;
 
 const USAGE: &str = "\
@@ -38,20 +30,8 @@ role a tokio task, on free ports of 127.0.0.1, and prints the conversation. Take
 arguments.
 ";
 
-/// Every receive and send gives up after this long, so a fault ends the run with an error.
-const TIMEOUT_MS: i32 = 5_000;
-const ANY_PORT: &str = "tcp://127.0.0.1:*";
-
-fn parse(args: &mut cli::Args) -> Result<(), String> {
-    match args.next()? {
-        Some(arg) => Err(cli::unexpected(&arg)),
-        None => Ok(()),
-    }
-}
-
-/// Runs on a tokio runtime of its own (`#[tokio::main]` works on any function). Tasks still
-/// running when it returns (only after an error) are dropped with the runtime.
-#[tokio::main]
+/// Runs on a tokio runtime of its own (see `aio::main`). Tasks still running when it returns
+/// (only after an error) are dropped with the runtime.
 async fn run((): ()) -> cli::Outcome {
     let ctx = zmq::Context::new();
     request_reply(&ctx).await?;
@@ -71,7 +51,7 @@ async fn join<T>(handle: JoinHandle<Result<T, String>>, role: &str) -> Result<T,
 /// A bound async socket and the endpoint it got.
 fn bound(ctx: &zmq::Context, kind: zmq::SocketType) -> Result<(AsyncSocket, String), String> {
     let sock = aio::socket(ctx, kind)?;
-    let endpoint = cli::bind(&sock.socket(), ANY_PORT)?;
+    let endpoint = aio::bind(&sock, ANY_PORT)?;
     Ok((sock, endpoint))
 }
 
@@ -82,50 +62,41 @@ fn connected(
     endpoint: &str,
 ) -> Result<AsyncSocket, String> {
     let sock = aio::socket(ctx, kind)?;
-    sock.socket()
-        .connect(endpoint)
-        .map_err(|e| format!("cannot connect {endpoint}: {e}"))?;
+    aio::connect(&sock, endpoint)?;
     Ok(sock)
 }
 
 async fn request_reply(ctx: &zmq::Context) -> Result<(), String> {
     let (server, endpoint) = bound(ctx, zmq::REP)?;
-    println!("== Request-reply: a REQ client asks a REP server on {endpoint}");
+    tour::request_reply_header(&endpoint);
 
     let client = connected(ctx, zmq::REQ, &endpoint)?;
-    let question = "Are you OK?";
-    aio::send_text(&client, question, TIMEOUT_MS, "the request to go out").await?;
-    println!("  client -> {question:?}");
+    aio::send_text(&client, tour::QUESTION, TIMEOUT_MS, "the request to go out").await?;
+    tour::asked();
     // Strictly one question, one answer: asking again before the answer is an error, and
     // an async send reports it at once instead of waiting.
-    match client.send(question, 0).await {
-        Err(e) if e == zmq::Error::EFSM => {
-            println!("  client -> {question:?} again, before the answer: EFSM ({e})")
-        }
-        other => return Err(format!("a second send on REQ gave {other:?}, not EFSM")),
+    match client.send(tour::QUESTION, 0).await {
+        Err(e) if e == zmq::Error::EFSM => tour::asked_again(e),
+        other => return Err(tour::not_efsm(&other)),
     }
 
     let server_task = tokio::spawn(async move {
         let request = aio::recv_text(&server, TIMEOUT_MS, "a request").await?;
-        aio::send_text(&server, "I am OK!", TIMEOUT_MS, "the reply to go out").await?;
+        aio::send_text(&server, tour::ANSWER, TIMEOUT_MS, "the reply to go out").await?;
         Ok(request)
     });
     let reply = aio::recv_text(&client, TIMEOUT_MS, "the reply").await?;
     let request = join(server_task, "server").await?;
-    println!("  server <- {request:?}");
-    println!("  server -> \"I am OK!\"");
-    println!("  client <- {reply:?}");
+    tour::request_reply_done(&request, &reply);
     Ok(())
 }
 
 async fn publish_subscribe(ctx: &zmq::Context) -> Result<(), String> {
     let (publisher, endpoint) = bound(ctx, zmq::PUB)?;
     let (sync_socket, sync_endpoint) = bound(ctx, zmq::REP)?;
-    println!("\n== Publish-subscribe: a PUB on {endpoint}, two SUBs");
-    println!("   (start synchronised through {sync_endpoint}, so no subscriber misses a message)");
+    tour::publish_subscribe_header(&endpoint, &sync_endpoint);
 
-    let topics = ["", "message1"];
-    let subscribers: Vec<_> = topics
+    let subscribers: Vec<_> = tour::TOPICS
         .iter()
         .map(|&topic| {
             let (ctx, endpoint, sync_endpoint) =
@@ -139,32 +110,22 @@ async fn publish_subscribe(ctx: &zmq::Context) -> Result<(), String> {
         &publisher,
         &sync_socket,
         &token,
-        topics.len(),
+        tour::TOPICS.len(),
         TIMEOUT_MS,
         |_| {},
     )
     .await?;
-    let sent: Vec<String> = (0..10).map(|i| format!("message{i}")).collect();
+    let sent = tour::messages();
     for text in &sent {
         aio::send_text(&publisher, text, TIMEOUT_MS, "a message to go out").await?;
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let end = sync::end_marker(&token);
     aio::send_text(&publisher, &end, TIMEOUT_MS, "the end marker to go out").await?;
-    println!("  publisher -> {}", sent.join(" "));
+    tour::published(&sent);
 
-    for (topic, handle) in topics.iter().zip(subscribers) {
-        let got = join(handle, "subscriber").await?;
-        let label = if topic.is_empty() {
-            "everything".to_owned()
-        } else {
-            format!("{topic:?}")
-        };
-        let count = match got.len() {
-            1 => "1 message".to_owned(),
-            n => format!("{n} messages"),
-        };
-        println!("  subscriber to {label} <- {} ({count})", got.join(" "));
+    for (topic, handle) in tour::TOPICS.iter().zip(subscribers) {
+        tour::subscriber_got(topic, &join(handle, "subscriber").await?);
     }
     Ok(())
 }
@@ -197,28 +158,18 @@ async fn subscribe(
 }
 
 async fn pipeline(ctx: &zmq::Context) -> Result<(), String> {
-    const WORKERS: usize = 3;
-    const TASKS: usize = 12;
+    use tour::{TASKS, WORKERS};
     let (sink, sink_endpoint) = bound(ctx, zmq::PULL)?;
     let ventilator = aio::socket(ctx, zmq::PUSH)?;
     let monitor = async_pipeline::watch(ctx, &ventilator, TIMEOUT_MS)?;
-    let endpoint = cli::bind(&ventilator.socket(), ANY_PORT)?;
-    println!(
-        "\n== Pipeline: a PUSH ventilator on {endpoint}, {WORKERS} workers, a PULL sink on \
-         {sink_endpoint}"
-    );
+    let endpoint = aio::bind(&ventilator, ANY_PORT)?;
+    tour::pipeline_header(&endpoint, &sink_endpoint);
 
     let sink_task = tokio::spawn(async move {
-        let mut by_worker: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut by_worker = BTreeMap::new();
         for _ in 0..TASKS {
             let result = aio::recv_text(&sink, TIMEOUT_MS, "a result").await?;
-            let (worker, task) = result
-                .split_once(' ')
-                .ok_or_else(|| format!("malformed result {result:?}"))?;
-            by_worker
-                .entry(worker.to_owned())
-                .or_default()
-                .push(task.to_owned());
+            tour::record(&mut by_worker, &result)?;
         }
         Ok(by_worker)
     });
@@ -238,20 +189,13 @@ async fn pipeline(ctx: &zmq::Context) -> Result<(), String> {
     for _ in 0..WORKERS {
         aio::send_text(&ventilator, "END", TIMEOUT_MS, "a worker to take END").await?;
     }
-    println!(
-        "  ventilator -> task0 ... task{} round robin, then END to each worker",
-        TASKS - 1
-    );
+    tour::ventilated();
 
     let mut done = 0;
     for handle in workers {
         done += join(handle, "worker").await?;
     }
-    let by_worker = join(sink_task, "sink").await?;
-    for (worker, tasks) in &by_worker {
-        println!("  {worker} did {}", tasks.join(" "));
-    }
-    println!("  sink <- {done} results from {} workers", by_worker.len());
+    tour::pipeline_done(&join(sink_task, "sink").await?, done);
     Ok(())
 }
 
@@ -272,5 +216,5 @@ async fn work(ctx: &zmq::Context, pull: &str, push: &str, name: &str) -> Result<
 }
 
 fn main() -> ExitCode {
-    cli::main(USAGE, parse, run)
+    aio::main(USAGE, tour::parse, run)
 }

@@ -9,17 +9,16 @@
 //! `ps_subscriber`, `pl_ventilator`, `pl_worker`, `pl_sink`), to run in separate terminals
 //! or against the pyzmq scripts in `tests/py/`.
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/pipeline.rs"]
-mod pipeline;
-#[path = "common/sync.rs"]
-mod sync;
+#[path = "common/mod.rs"]
+mod common;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
+
+use common::{cli, pipeline, sync, tour};
+use tour::{ANY_PORT, TIMEOUT_MS};
 
 const USAGE: &str = "\
 Usage: patterns
@@ -27,17 +26,6 @@ Usage: patterns
 Runs request-reply, publish-subscribe and pipeline in one process, each role on its own
 thread, on free ports of 127.0.0.1, and prints the conversation. Takes no arguments.
 ";
-
-/// Every receive and send gives up after this long, so a fault ends the run with an error.
-const TIMEOUT_MS: i32 = 5_000;
-const ANY_PORT: &str = "tcp://127.0.0.1:*";
-
-fn parse(args: &mut cli::Args) -> Result<(), String> {
-    match args.next()? {
-        Some(arg) => Err(cli::unexpected(&arg)),
-        None => Ok(()),
-    }
-}
 
 fn run((): ()) -> cli::Outcome {
     let ctx = zmq::Context::new();
@@ -58,35 +46,30 @@ fn join<T>(handle: JoinHandle<Result<T, String>>, role: &str) -> Result<T, Strin
 fn request_reply(ctx: &zmq::Context) -> Result<(), String> {
     let server = cli::socket(ctx, zmq::REP, TIMEOUT_MS).map_err(|e| e.to_string())?;
     let endpoint = cli::bind(&server, ANY_PORT)?;
-    println!("== Request-reply: a REQ client asks a REP server on {endpoint}");
+    tour::request_reply_header(&endpoint);
 
     let client = cli::socket(ctx, zmq::REQ, TIMEOUT_MS).map_err(|e| e.to_string())?;
     client.connect(&endpoint).map_err(|e| e.to_string())?;
-    let question = "Are you OK?";
     client
-        .send(question, 0)
+        .send(tour::QUESTION, 0)
         .map_err(cli::waiting_for("the request to go out"))?;
-    println!("  client -> {question:?}");
+    tour::asked();
     // Strictly one question, one answer: asking again before the answer is an error.
-    match client.send(question, 0) {
-        Err(e) if e == zmq::Error::EFSM => {
-            println!("  client -> {question:?} again, before the answer: EFSM ({e})")
-        }
-        other => return Err(format!("a second send on REQ gave {other:?}, not EFSM")),
+    match client.send(tour::QUESTION, 0) {
+        Err(e) if e == zmq::Error::EFSM => tour::asked_again(e),
+        other => return Err(tour::not_efsm(&other)),
     }
 
     let server_thread = thread::spawn(move || -> Result<String, String> {
         let request = cli::recv_text(&server, "a request")?;
         server
-            .send("I am OK!", 0)
+            .send(tour::ANSWER, 0)
             .map_err(cli::waiting_for("the reply to go out"))?;
         Ok(request)
     });
     let reply = cli::recv_text(&client, "the reply")?;
     let request = join(server_thread, "server")?;
-    println!("  server <- {request:?}");
-    println!("  server -> \"I am OK!\"");
-    println!("  client <- {reply:?}");
+    tour::request_reply_done(&request, &reply);
     Ok(())
 }
 
@@ -95,11 +78,9 @@ fn publish_subscribe(ctx: &zmq::Context) -> Result<(), String> {
     let endpoint = cli::bind(&publisher, ANY_PORT)?;
     let sync_socket = cli::socket(ctx, zmq::REP, TIMEOUT_MS).map_err(|e| e.to_string())?;
     let sync_endpoint = cli::bind(&sync_socket, ANY_PORT)?;
-    println!("\n== Publish-subscribe: a PUB on {endpoint}, two SUBs");
-    println!("   (start synchronised through {sync_endpoint}, so no subscriber misses a message)");
+    tour::publish_subscribe_header(&endpoint, &sync_endpoint);
 
-    let topics = ["", "message1"];
-    let subscribers: Vec<_> = topics
+    let subscribers: Vec<_> = tour::TOPICS
         .iter()
         .map(|&topic| {
             let (ctx, endpoint, sync_endpoint) =
@@ -113,11 +94,11 @@ fn publish_subscribe(ctx: &zmq::Context) -> Result<(), String> {
         &publisher,
         &sync_socket,
         &token,
-        topics.len(),
+        tour::TOPICS.len(),
         TIMEOUT_MS,
         |_| {},
     )?;
-    let sent: Vec<String> = (0..10).map(|i| format!("message{i}")).collect();
+    let sent = tour::messages();
     for text in &sent {
         publisher
             .send(text.as_str(), 0)
@@ -127,20 +108,10 @@ fn publish_subscribe(ctx: &zmq::Context) -> Result<(), String> {
     publisher
         .send(sync::end_marker(&token).as_str(), 0)
         .map_err(|e| e.to_string())?;
-    println!("  publisher -> {}", sent.join(" "));
+    tour::published(&sent);
 
-    for (topic, handle) in topics.iter().zip(subscribers) {
-        let got = join(handle, "subscriber")?;
-        let label = if topic.is_empty() {
-            "everything".to_owned()
-        } else {
-            format!("{topic:?}")
-        };
-        let count = match got.len() {
-            1 => "1 message".to_owned(),
-            n => format!("{n} messages"),
-        };
-        println!("  subscriber to {label} <- {} ({count})", got.join(" "));
+    for (topic, handle) in tour::TOPICS.iter().zip(subscribers) {
+        tour::subscriber_got(topic, &join(handle, "subscriber")?);
     }
     Ok(())
 }
@@ -170,29 +141,18 @@ fn subscribe(
 }
 
 fn pipeline(ctx: &zmq::Context) -> Result<(), String> {
-    const WORKERS: usize = 3;
-    const TASKS: usize = 12;
+    use tour::{TASKS, WORKERS};
     let sink = cli::socket(ctx, zmq::PULL, TIMEOUT_MS).map_err(|e| e.to_string())?;
     let sink_endpoint = cli::bind(&sink, ANY_PORT)?;
     let ventilator = cli::socket(ctx, zmq::PUSH, TIMEOUT_MS).map_err(|e| e.to_string())?;
     let monitor = pipeline::watch(ctx, &ventilator, TIMEOUT_MS)?;
     let endpoint = cli::bind(&ventilator, ANY_PORT)?;
-    println!(
-        "\n== Pipeline: a PUSH ventilator on {endpoint}, {WORKERS} workers, a PULL sink on \
-         {sink_endpoint}"
-    );
+    tour::pipeline_header(&endpoint, &sink_endpoint);
 
     let sink_thread = thread::spawn(move || -> Result<BTreeMap<String, Vec<String>>, String> {
-        let mut by_worker: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut by_worker = BTreeMap::new();
         for _ in 0..TASKS {
-            let result = cli::recv_text(&sink, "a result")?;
-            let (worker, task) = result
-                .split_once(' ')
-                .ok_or_else(|| format!("malformed result {result:?}"))?;
-            by_worker
-                .entry(worker.to_owned())
-                .or_default()
-                .push(task.to_owned());
+            tour::record(&mut by_worker, &cli::recv_text(&sink, "a result")?)?;
         }
         Ok(by_worker)
     });
@@ -213,20 +173,13 @@ fn pipeline(ctx: &zmq::Context) -> Result<(), String> {
     for _ in 0..WORKERS {
         ventilator.send("END", 0).map_err(|e| e.to_string())?;
     }
-    println!(
-        "  ventilator -> task0 ... task{} round robin, then END to each worker",
-        TASKS - 1
-    );
+    tour::ventilated();
 
     let mut done = 0;
     for handle in workers {
         done += join(handle, "worker")?;
     }
-    let by_worker = join(sink_thread, "sink")?;
-    for (worker, tasks) in &by_worker {
-        println!("  {worker} did {}", tasks.join(" "));
-    }
-    println!("  sink <- {done} results from {} workers", by_worker.len());
+    tour::pipeline_done(&join(sink_thread, "sink")?, done);
     Ok(())
 }
 
@@ -250,5 +203,5 @@ fn work(ctx: &zmq::Context, pull: &str, push: &str, name: &str) -> Result<usize,
 }
 
 fn main() -> ExitCode {
-    cli::main(USAGE, parse, run)
+    cli::main(USAGE, tour::parse, run)
 }

@@ -6,70 +6,14 @@
 //! cargo run --example ps_subscriber -- --sync tcp://localhost:5557    # elsewhere
 //! ```
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/sync.rs"]
-mod sync;
+#[path = "common/mod.rs"]
+mod common;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-const USAGE: &str = "\
-Usage: ps_publisher [--bind ENDPOINT] [--count N] [--interval-ms MS] [--prefix TEXT]
-                    [--sync ENDPOINT [--subscribers K]] [--timeout-ms MS]
-
-The PUB side of publish-subscribe: publishes <prefix>0 ... <prefix><N-1>. Without --sync
-it does not wait for anybody, so subscribers that connect late miss the first messages.
-
-Options:
-  --bind ENDPOINT     where to publish (default tcp://*:5556)
-  --count N           messages to publish (default 10)
-  --interval-ms MS    pause between two messages (default 1000)
-  --prefix TEXT       text before the message number (default \"message\")
-  --sync ENDPOINT     also bind a REP socket here, and publish only after K subscribers
-                      went through the start handshake: then nothing is lost
-  --subscribers K     how many subscribers --sync waits for (default 1)
-  --timeout-ms MS     how long --sync waits for them (default 60000)
-  -h, --help          print this help
-
-Prints `READY <endpoint>` (and `SYNC <endpoint>`) once bound, `SUBSCRIBER-READY <k>`,
-`Sent: <text>` per message, `DONE <n>`.
-";
-
-struct Config {
-    bind: String,
-    count: u64,
-    interval_ms: u64,
-    prefix: String,
-    sync: Option<String>,
-    subscribers: usize,
-    timeout_ms: i32,
-}
-
-fn parse(args: &mut cli::Args) -> Result<Config, String> {
-    let mut config = Config {
-        bind: "tcp://*:5556".to_owned(),
-        count: 10,
-        interval_ms: 1000,
-        prefix: "message".to_owned(),
-        sync: None,
-        subscribers: 1,
-        timeout_ms: 60_000,
-    };
-    while let Some(arg) = args.next()? {
-        match arg.as_str() {
-            "--bind" => config.bind = args.value(&arg)?,
-            "--count" => config.count = args.number(&arg)?,
-            "--interval-ms" => config.interval_ms = args.number(&arg)?,
-            "--prefix" => config.prefix = args.value(&arg)?,
-            "--sync" => config.sync = Some(args.value(&arg)?),
-            "--subscribers" => config.subscribers = args.number_from(&arg, 1)?,
-            "--timeout-ms" => config.timeout_ms = args.number_from(&arg, 1)?,
-            other => return Err(cli::unexpected(other)),
-        }
-    }
-    Ok(config)
-}
+use common::roles::ps_publisher::{parse, Config, USAGE};
+use common::{cli, sync};
 
 fn run(config: Config) -> cli::Outcome {
     let ctx = zmq::Context::new();
@@ -104,5 +48,5 @@ fn run(config: Config) -> cli::Outcome {
 }
 
 fn main() -> ExitCode {
-    cli::main(USAGE, parse, run)
+    cli::main(&USAGE.text(cli::Runtime::Blocking), parse, run)
 }

@@ -6,70 +6,13 @@
 //! cargo run --example ps_subscriber -- message1          # only message1, message10, ...
 //! ```
 
-#[path = "common/cli.rs"]
-mod cli;
-#[path = "common/sync.rs"]
-mod sync;
+#[path = "common/mod.rs"]
+mod common;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-Usage: ps_subscriber [--connect ENDPOINT]... [--sync ENDPOINT]... [--count N]
-                     [--timeout-ms MS] [TOPIC]
-
-The SUB side of publish-subscribe: receives what starts with TOPIC (default: everything)
-from every publisher it connects to.
-
-Options:
-  --connect ENDPOINT  a publisher; repeat for several (default tcp://localhost:5556)
-  --sync ENDPOINT     a publisher's --sync endpoint; repeat per publisher. Runs the start
-                      handshake, so nothing published is missed, and stops when every
-                      publisher has finished
-  --count N           stop after N messages (default 10; with --sync, no limit)
-  --timeout-ms MS     give up when no message arrives for this long (default 10000)
-  -h, --help          print this help
-
-Prints `SYNCED <token>` per synchronised publisher, `Received: <text>` per message,
-`DONE <n>`.
-";
-
-struct Config {
-    connect: Vec<String>,
-    sync: Vec<String>,
-    count: Option<u64>,
-    timeout_ms: i32,
-    topic: String,
-}
-
-fn parse(args: &mut cli::Args) -> Result<Config, String> {
-    let mut config = Config {
-        connect: Vec::new(),
-        sync: Vec::new(),
-        count: None,
-        timeout_ms: 10_000,
-        topic: String::new(),
-    };
-    let mut topic = None;
-    while let Some(arg) = args.next()? {
-        match arg.as_str() {
-            "--connect" => config.connect.push(args.value(&arg)?),
-            "--sync" => config.sync.push(args.value(&arg)?),
-            "--count" => config.count = Some(args.number(&arg)?),
-            "--timeout-ms" => config.timeout_ms = args.number_from(&arg, 1)?,
-            other if other.starts_with('-') => return Err(cli::unexpected(other)),
-            other if topic.is_none() => topic = Some(other.to_owned()),
-            other => return Err(cli::unexpected(other)),
-        }
-    }
-    if config.connect.is_empty() {
-        config.connect.push("tcp://localhost:5556".to_owned());
-    }
-    if config.count.is_none() && config.sync.is_empty() {
-        config.count = Some(10);
-    }
-    config.topic = topic.unwrap_or_default();
-    Ok(config)
-}
+use common::roles::ps_subscriber::{parse, show, Config, USAGE};
+use common::{cli, sync};
 
 fn run(config: Config) -> cli::Outcome {
     let ctx = zmq::Context::new();
@@ -80,9 +23,7 @@ fn run(config: Config) -> cli::Outcome {
     // The topic first: with --sync, the control prefix follows it on the same connection.
     subscriber.set_subscribe(config.topic.as_bytes())?;
     for endpoint in &config.connect {
-        subscriber
-            .connect(endpoint)
-            .map_err(|e| format!("cannot connect {endpoint}: {e}"))?;
+        cli::connect(&subscriber, endpoint)?;
     }
     let mut handshake = if config.sync.is_empty() {
         None
@@ -96,30 +37,21 @@ fn run(config: Config) -> cli::Outcome {
     };
 
     let mut received = 0;
-    loop {
-        if config.count.is_some_and(|n| received >= n)
-            || handshake.as_ref().is_some_and(|h| h.all_ended())
-        {
-            break;
-        }
+    while !(config.count.is_some_and(|n| received >= n)
+        || handshake.as_ref().is_some_and(|h| h.all_ended()))
+    {
         let what = format!("a message (after {received})");
         let text = cli::recv_text(&subscriber, &what)?;
-        if let Some(handshake) = &mut handshake {
-            let (control, synced) = handshake.handle(&text)?;
-            if let Some(token) = synced {
-                println!("SYNCED {token}");
-            }
-            if control {
-                continue;
-            }
-        }
-        received += 1;
-        println!("Received: {text}");
+        let handled = match &mut handshake {
+            Some(handshake) => handshake.handle(&text)?,
+            None => (false, None),
+        };
+        show(&mut received, &text, handled);
     }
     println!("DONE {received}");
     Ok(())
 }
 
 fn main() -> ExitCode {
-    cli::main(USAGE, parse, run)
+    cli::main(&USAGE.text(cli::Runtime::Blocking), parse, run)
 }

@@ -495,18 +495,17 @@ impl AsyncSocket {
     /// a partly received message are dropped.
     pub fn into_inner(self) -> Socket {
         let this = ManuallyDrop::new(self);
-        // SAFETY: every field of `this` is read exactly once, and `this` is never dropped or
-        // used again, so nothing is dropped twice.
-        let (fd, inner, contended, waiters, broadcast) = unsafe {
+        // SAFETY: every field of `this` that owns something is read exactly once (`contended`,
+        // a plain atomic, owns nothing), and `this` is never dropped or used again, so nothing
+        // is dropped twice.
+        let (fd, inner, waiters, broadcast) = unsafe {
             (
                 std::ptr::read(&this.fd),
                 std::ptr::read(&this.inner),
-                std::ptr::read(&this.contended),
                 std::ptr::read(&this.waiters),
                 std::ptr::read(&this.broadcast),
             )
         };
-        drop(contended);
         drop(fd);
         drop(broadcast);
         waiters.wake_dirs(true, true);

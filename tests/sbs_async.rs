@@ -9,21 +9,25 @@
 //! `--test sbs_async`, run `cargo build --features tokio --examples` first.
 #![cfg(feature = "tokio")]
 
+#[path = "common/examples.rs"]
+mod examples;
 #[path = "common/py.rs"]
 mod py;
 #[path = "common/sbs.rs"]
 mod sbs;
+#[path = "common/scripts.rs"]
+mod scripts;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use examples::{run_example, without_endpoints};
 use futures::{SinkExt, StreamExt};
 use py::{values, PyProc, TempDir, Transport};
-use sbs::numbered;
+use sbs::{Heard, SyncAnswers, SyncProgress};
+use scripts::numbered;
 use zmq::asyncio::{AsyncSocket, Multipart};
 
 /// Upper bound for any one async wait; a lost wake-up or a missing peer fails the test.
@@ -106,33 +110,22 @@ const REQUESTS: usize = 5;
 
 async fn async_client_python_server(transport: Transport) {
     let dir = TempDir::new("arr");
-    let count = REQUESTS.to_string();
-    let bind_at = transport.bind_endpoint(&dir, "rr.ipc");
-    let mut server = blocking(|| {
-        PyProc::spawn(
-            "rr_server.py",
-            &["--bind", &bind_at, "--count", &count, "--reply", "ack:{}"],
-        )
-    });
-    let endpoint = blocking(|| server.ready());
+    let (mut server, endpoint) = blocking(|| scripts::rr_server(transport, &dir, REQUESTS));
 
     let ctx = zmq::Context::new();
     let req = async_socket(&ctx, zmq::REQ);
     connect(&req, &endpoint);
     for i in 0..REQUESTS {
-        let question = format!("Are you OK? #{i}");
+        let question = scripts::question(i);
         send_text(&req, &question, "request").await;
         if i == 0 {
             // Like pyzmq: a second request before the answer is EFSM, at once, not a wait.
             assert_eq!(req.send("too early", 0).await, Err(zmq::Error::EFSM));
         }
-        assert_eq!(recv_text(&req, "reply").await, format!("ack:{question}"));
+        assert_eq!(recv_text(&req, "reply").await, scripts::acked(&question));
     }
 
-    let lines = blocking(|| server.finish_ok());
-    let expected: Vec<String> = (0..REQUESTS).map(|i| format!("Are you OK? #{i}")).collect();
-    assert_eq!(values(&lines, "Received request: "), expected);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    blocking(|| scripts::assert_rr_server_saw(&server.finish_ok(), REQUESTS));
 }
 
 async fn python_client_async_server(transport: Transport) {
@@ -141,34 +134,14 @@ async fn python_client_async_server(transport: Transport) {
     let rep = async_socket(&ctx, zmq::REP);
     let endpoint = bind(&rep, &transport.bind_endpoint(&dir, "rr.ipc"));
 
-    let count = REQUESTS.to_string();
-    let mut client = blocking(|| {
-        PyProc::spawn(
-            "rr_client.py",
-            &[
-                "--connect",
-                &endpoint,
-                "--count",
-                &count,
-                "--request",
-                "question {}",
-            ],
-        )
-    });
+    let mut client = blocking(|| scripts::rr_client(&endpoint, REQUESTS));
     for i in 0..REQUESTS {
         let request = recv_text(&rep, "request").await;
-        assert_eq!(request, format!("question {i}"));
-        send_text(&rep, &format!("I am OK! ({request})"), "reply").await;
+        assert_eq!(request, scripts::client_request(i));
+        send_text(&rep, &scripts::reply_to(&request), "reply").await;
     }
 
-    let lines = blocking(|| client.finish_ok());
-    let sent: Vec<String> = (0..REQUESTS).map(|i| format!("question {i}")).collect();
-    assert_eq!(values(&lines, "Sending request: "), sent);
-    let expected: Vec<String> = (0..REQUESTS)
-        .map(|i| format!("I am OK! (question {i})"))
-        .collect();
-    assert_eq!(values(&lines, "Received reply: "), expected);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    blocking(|| scripts::assert_rr_client_got(&client.finish_ok(), REQUESTS));
     // Nothing more was sent: the REP socket has no further request.
     assert_eq!(
         rep.socket().recv_msg(zmq::DONTWAIT),
@@ -212,18 +185,16 @@ struct AsyncPublisher {
 
 impl AsyncPublisher {
     fn bind(ctx: &zmq::Context, endpoint: &str, sync_endpoint: &str) -> AsyncPublisher {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
         let publisher = async_socket(ctx, zmq::PUB);
         let endpoint = bind(&publisher, endpoint);
         let sync = async_socket(ctx, zmq::REP);
         let sync_endpoint = bind(&sync, sync_endpoint);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         AsyncPublisher {
             publisher,
             sync,
             endpoint,
             sync_endpoint,
-            token: format!("rust-async-{}-{n}", std::process::id()),
+            token: sbs::new_token("rust-async"),
         }
     }
 
@@ -231,38 +202,31 @@ impl AsyncPublisher {
     /// `subscribers` subscribers said "ready"; then publishes `<prefix>0 .. <prefix><count-1>`
     /// and the end marker.
     async fn run(&self, subscribers: usize, count: usize, prefix: &str) {
-        let beacon = format!("!sync {}", self.token);
+        let beacon = sbs::beacon(&self.token);
         let mut beacons = tokio::time::interval(Duration::from_millis(10));
         let deadline = tokio::time::sleep(LIMIT);
         tokio::pin!(deadline);
-        let (mut hellos, mut ready) = (0, 0);
-        while ready < subscribers {
+        let mut answers = SyncAnswers::new(&self.token);
+        while answers.ready() < subscribers {
             tokio::select! {
                 () = &mut deadline => {
-                    panic!("only {ready} of {subscribers} subscribers synchronised in {LIMIT:?}")
+                    panic!(
+                        "only {} of {subscribers} subscribers synchronised in {LIMIT:?}",
+                        answers.ready()
+                    )
                 }
                 _ = beacons.tick() => send_text(&self.publisher, &beacon, "beacon").await,
                 request = self.sync.recv_bytes() => {
-                    let answer = match request.expect("sync request").as_slice() {
-                        b"hello" => {
-                            hellos += 1;
-                            self.token.as_str()
-                        }
-                        b"ready" => {
-                            ready += 1;
-                            "go"
-                        }
-                        other => panic!("unexpected sync request {other:?}"),
-                    };
+                    let answer = answers.answer(&request.expect("sync request"));
                     send_text(&self.sync, answer, "sync answer").await;
                 }
             }
         }
-        assert_eq!(hellos, subscribers, "one hello per subscriber");
+        answers.assert_one_hello_each(subscribers);
         for i in 0..count {
             send_text(&self.publisher, &format!("{prefix}{i}"), "publish").await;
         }
-        let end = format!("!end {}", self.token);
+        let end = sbs::end_marker(&self.token);
         send_text(&self.publisher, &end, "end marker").await;
     }
 }
@@ -302,70 +266,28 @@ async fn subscribe_synced(
         let token = recv_text(&req, "sync token").await;
         requesters.insert(token, req);
     }
-    let mut pending: HashSet<String> = requesters.keys().cloned().collect();
-    let mut ended = HashSet::new();
+    let mut progress = SyncProgress::new(requesters.keys().cloned());
     let mut received = Vec::new();
-    while ended.len() < requesters.len() {
+    while !progress.all_ended() {
         let text = recv_text(&sub, &format!("message after {received:?}")).await;
-        if let Some(token) = text.strip_prefix("!sync ") {
-            if pending.remove(token) {
+        match progress.hear(&text) {
+            Heard::Beacon(token) => {
                 let req = &requesters[token];
                 send_text(req, "ready", "ready").await;
                 assert_eq!(recv_text(req, "go").await, "go");
             }
-        } else if let Some(token) = text.strip_prefix("!end ") {
-            if requesters.contains_key(token) {
-                assert!(
-                    !pending.contains(token),
-                    "end before the handshake finished"
-                );
-                ended.insert(token.to_owned());
-            }
-        } else if !text.starts_with('!') {
-            received.push(text);
+            Heard::Control => {}
+            Heard::Data => received.push(text),
         }
     }
     received
-}
-
-/// Starts ps_publisher.py with the synchronised start; returns it, its endpoint and its
-/// sync endpoint.
-fn python_publisher(
-    transport: Transport,
-    dir: &TempDir,
-    name: &str,
-    count: usize,
-    subscribers: usize,
-) -> (PyProc, String, String) {
-    let count = count.to_string();
-    let subscribers = subscribers.to_string();
-    let bind_at = transport.bind_endpoint(dir, &format!("{name}.ipc"));
-    let sync_at = transport.bind_endpoint(dir, &format!("{name}-sync.ipc"));
-    let mut publisher = PyProc::spawn(
-        "ps_publisher.py",
-        &[
-            "--bind",
-            &bind_at,
-            "--sync",
-            &sync_at,
-            "--subscribers",
-            &subscribers,
-            "--count",
-            &count,
-            "--interval-ms",
-            "0",
-        ],
-    );
-    let endpoint = publisher.ready();
-    let sync_endpoint = publisher.expect_line("SYNC ").trim().to_owned();
-    (publisher, endpoint, sync_endpoint)
 }
 
 async fn python_pub_to_async_sub(transport: Transport, topic: &str, expected: &[String]) {
     let dir = TempDir::new("aps");
     let count = 12;
     let (mut publisher, endpoint, sync) =
-        blocking(|| python_publisher(transport, &dir, "pub", count, 1));
+        blocking(|| scripts::publisher(transport, &dir, "pub", count, "message", 1));
     let ctx = zmq::Context::new();
     let got = subscribe_synced(&ctx, &[endpoint], &[sync], topic).await;
     assert_eq!(got, expected);
@@ -383,17 +305,8 @@ async fn async_pub_to_python_sub(transport: Transport) {
         &transport.bind_endpoint(&dir, "pub.ipc"),
         &transport.bind_endpoint(&dir, "sync.ipc"),
     );
-    let mut subscriber = blocking(|| {
-        PyProc::spawn(
-            "ps_subscriber.py",
-            &[
-                "--connect",
-                &publisher.endpoint,
-                "--sync",
-                &publisher.sync_endpoint,
-            ],
-        )
-    });
+    let mut subscriber =
+        blocking(|| scripts::subscriber(&[(&publisher.endpoint, &publisher.sync_endpoint)], None));
     publisher.run(1, COUNT, "message").await;
     let lines = blocking(|| subscriber.finish_ok());
     assert_eq!(values(&lines, "SYNCED "), [publisher.token.as_str()]);
@@ -436,15 +349,9 @@ async fn async_pub_to_python_and_async_subs() {
     let ctx = zmq::Context::new();
     let publisher = AsyncPublisher::bind(&ctx, &dir.ipc("pub.ipc"), "tcp://127.0.0.1:*");
     let mut py_sub = blocking(|| {
-        PyProc::spawn(
-            "ps_subscriber.py",
-            &[
-                "--connect",
-                &publisher.endpoint,
-                "--sync",
-                &publisher.sync_endpoint,
-                "message1",
-            ],
+        scripts::subscriber(
+            &[(&publisher.endpoint, &publisher.sync_endpoint)],
+            Some("message1"),
         )
     });
     let rust_sub = {
@@ -484,9 +391,7 @@ struct AsyncVentilator {
 
 impl AsyncVentilator {
     fn bind(ctx: &zmq::Context, endpoint: &str) -> AsyncVentilator {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let monitor_endpoint = format!("inproc://sbs-async-ventilator-monitor-{n}");
+        let monitor_endpoint = sbs::monitor_endpoint("sbs-async");
         let push = async_socket(ctx, zmq::PUSH);
         // Watch before binding, so that no connection goes unseen.
         push.socket()
@@ -512,8 +417,7 @@ impl AsyncVentilator {
         while connected < workers {
             let what = format!("{connected} of {workers} workers connected");
             let frames = bounded(&what, self.monitor.recv_multipart()).await;
-            let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
-            if event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16 {
+            if sbs::is_handshake(&frames) {
                 connected += 1;
             }
         }
@@ -554,18 +458,12 @@ async fn work(
 /// An async sink reading its PULL socket as a `Stream`: collects `tasks` results and
 /// returns the tasks each worker did.
 async fn collect_results(pull: &AsyncSocket, tasks: usize) -> BTreeMap<String, Vec<String>> {
-    let mut by_worker: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_worker = BTreeMap::new();
     for i in 0..tasks {
         let frames = next_message(pull, &format!("result {} of {tasks}", i + 1)).await;
         assert_eq!(frames.len(), 1, "a result is one frame");
         let result = String::from_utf8(frames[0].to_vec()).expect("UTF-8 result");
-        let (worker, task) = result
-            .split_once(' ')
-            .unwrap_or_else(|| panic!("malformed result {result:?}"));
-        by_worker
-            .entry(worker.to_owned())
-            .or_default()
-            .push(task.to_owned());
+        sbs::file_result(&mut by_worker, &result);
     }
     by_worker
 }
@@ -581,17 +479,12 @@ enum Side {
 async fn run_pipeline(transport: Transport, ventilator_side: Side) {
     let dir = TempDir::new("apl");
     let ctx = zmq::Context::new();
-    let tasks = TASKS.to_string();
-    let workers = WORKERS.to_string();
     let sink_bind = transport.bind_endpoint(&dir, "sink.ipc");
     let vent_bind = transport.bind_endpoint(&dir, "vent.ipc");
 
     let (mut py_sink, rust_sink, sink_endpoint) = match ventilator_side {
         Side::Rust => {
-            let mut sink = blocking(|| {
-                PyProc::spawn("pl_sink.py", &["--bind", &sink_bind, "--tasks", &tasks])
-            });
-            let endpoint = blocking(|| sink.ready());
+            let (sink, endpoint) = blocking(|| scripts::sink(&sink_bind, TASKS));
             (Some(sink), None, endpoint)
         }
         Side::Python => {
@@ -607,20 +500,7 @@ async fn run_pipeline(transport: Transport, ventilator_side: Side) {
             (None, Some(vent), endpoint)
         }
         Side::Python => {
-            let mut vent = blocking(|| {
-                PyProc::spawn(
-                    "pl_ventilator.py",
-                    &[
-                        "--bind",
-                        &vent_bind,
-                        "--tasks",
-                        &tasks,
-                        "--workers",
-                        &workers,
-                    ],
-                )
-            });
-            let endpoint = blocking(|| vent.ready());
+            let (vent, endpoint) = blocking(|| scripts::ventilator(&vent_bind, TASKS, WORKERS));
             (Some(vent), None, endpoint)
         }
     };
@@ -628,19 +508,7 @@ async fn run_pipeline(transport: Transport, ventilator_side: Side) {
     let mut py_workers: Vec<PyProc> = (0..WORKERS / 2)
         .map(|i| {
             let name = format!("py-w{i}");
-            blocking(|| {
-                PyProc::spawn(
-                    "pl_worker.py",
-                    &[
-                        "--pull",
-                        &vent_endpoint,
-                        "--push",
-                        &sink_endpoint,
-                        "--name",
-                        &name,
-                    ],
-                )
-            })
+            blocking(|| scripts::worker(&vent_endpoint, &sink_endpoint, &name))
         })
         .collect();
     let rust_workers: Vec<_> = (0..WORKERS / 2)
@@ -663,81 +531,29 @@ async fn run_pipeline(transport: Transport, ventilator_side: Side) {
         (Some(pull), _) => collect_results(pull, TASKS).await,
         (None, Some(sink)) => {
             let lines = blocking(|| sink.finish_ok());
-            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for result in values(&lines, "Result: ") {
-                let (task, worker) = result
-                    .split_once(" from ")
-                    .unwrap_or_else(|| panic!("malformed sink line {result:?}"));
-                map.entry(worker.to_owned())
-                    .or_default()
-                    .push(task.to_owned());
-            }
-            let counts: Vec<String> = map
-                .iter()
-                .map(|(w, t)| format!("{w} {}", t.len()))
-                .collect();
-            assert_eq!(values(&lines, "COUNT "), counts);
-            assert_eq!(values(&lines, "DONE "), [tasks.as_str()]);
-            map
+            let by_worker = scripts::sink_results(&lines);
+            assert_eq!(values(&lines, "DONE "), [TASKS.to_string()]);
+            by_worker
         }
         (None, None) => unreachable!("one side has the sink"),
     };
     if let Some(vent) = &mut py_vent {
         let lines = blocking(|| vent.finish_ok());
-        assert_eq!(values(&lines, "WORKER-CONNECTED ").len(), WORKERS);
-        assert_eq!(values(&lines, "Sent: "), numbered("task", TASKS));
+        scripts::assert_ventilator_sent(&lines, WORKERS, TASKS);
     }
 
-    // Each worker's own count agrees with what the sink saw from it.
+    // Each worker's own count agrees with what the sink saw from it; every worker, async
+    // Rust or Python, got exactly its share.
     let mut reported = BTreeMap::new();
     for (name, task) in rust_workers {
         let done = join(task, &format!("async worker {name}")).await;
         reported.insert(name, done);
     }
     for worker in &mut py_workers {
-        let lines = blocking(|| worker.finish_ok());
-        let done = values(&lines, "DONE ");
-        let (name, n) = done[0].split_once(' ').expect("DONE <name> <n>");
-        reported.insert(name.to_owned(), n.parse::<usize>().expect("count"));
-        assert_eq!(values(&lines, "Received task: ").len(), reported[name]);
+        let (name, done) = scripts::worker_done(&blocking(|| worker.finish_ok()));
+        reported.insert(name, done);
     }
-    let seen: BTreeMap<String, usize> = by_worker
-        .iter()
-        .map(|(w, t)| (w.clone(), t.len()))
-        .collect();
-    assert_eq!(seen, reported, "sink's view vs workers' own counts");
-
-    // Fair: every worker, async Rust or Python, got exactly its share, and round robin
-    // means every WORKERS-th task, a different residue for each.
-    assert_eq!(by_worker.len(), WORKERS, "{by_worker:?}");
-    let mut residues = Vec::new();
-    let mut all = Vec::new();
-    for (worker, tasks) in &by_worker {
-        assert_eq!(tasks.len(), TASKS / WORKERS, "{worker}: {tasks:?}");
-        let numbers: Vec<usize> = tasks
-            .iter()
-            .map(|t| {
-                t.strip_prefix("task")
-                    .and_then(|n| n.parse().ok())
-                    .expect("taskN")
-            })
-            .collect();
-        let residue = numbers[0] % WORKERS;
-        assert!(
-            numbers.iter().all(|n| n % WORKERS == residue),
-            "{worker}: {numbers:?}"
-        );
-        residues.push(residue);
-        all.extend(numbers);
-    }
-    residues.sort_unstable();
-    assert_eq!(residues, (0..WORKERS).collect::<Vec<_>>());
-    all.sort_unstable();
-    assert_eq!(
-        all,
-        (0..TASKS).collect::<Vec<_>>(),
-        "each task exactly once"
-    );
+    scripts::assert_fair_round_robin(&by_worker, &reported, WORKERS, TASKS);
     if let Some(pull) = &rust_sink {
         // Every worker has finished: no result beyond the TASKS counted.
         assert_eq!(
@@ -776,11 +592,7 @@ const MULTIPART: usize = 6;
 /// echoes through its `Stream`, on the same socket.
 async fn async_dealer_python_router(transport: Transport) {
     let dir = TempDir::new("amp");
-    let count = MULTIPART.to_string();
-    let bind_at = transport.bind_endpoint(&dir, "router.ipc");
-    let mut router =
-        blocking(|| PyProc::spawn("router_echo.py", &["--bind", &bind_at, "--count", &count]));
-    let endpoint = blocking(|| router.ready());
+    let (mut router, endpoint) = blocking(|| scripts::router_echo(transport, &dir, MULTIPART));
 
     let ctx = zmq::Context::new();
     let dealer = {
@@ -807,7 +619,7 @@ async fn async_dealer_python_router(transport: Transport) {
 
     let lines = blocking(|| router.finish_ok());
     assert_eq!(values(&lines, "FROM "), vec!["rs-dealer 4"; MULTIPART]);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    assert_eq!(values(&lines, "DONE "), [MULTIPART.to_string()]);
 }
 
 /// An async ROUTER echoes what mp_dealer.py sends: read from its `Stream`, written to its
@@ -821,20 +633,7 @@ async fn python_dealer_async_router(transport: Transport) {
         .set_router_mandatory(true)
         .expect("set ROUTER_MANDATORY");
     let endpoint = bind(&router, &transport.bind_endpoint(&dir, "router.ipc"));
-    let count = MULTIPART.to_string();
-    let mut dealer = blocking(|| {
-        PyProc::spawn(
-            "mp_dealer.py",
-            &[
-                "--connect",
-                &endpoint,
-                "--count",
-                &count,
-                "--identity",
-                "py-dealer",
-            ],
-        )
-    });
+    let mut dealer = blocking(|| scripts::mp_dealer(&endpoint, MULTIPART));
     let mut echo = &router;
     for i in 0..MULTIPART {
         let frames = next_message(echo, &format!("message {i}")).await;
@@ -844,9 +643,8 @@ async fn python_dealer_async_router(transport: Transport) {
     }
 
     let lines = blocking(|| dealer.finish_ok());
-    let expected: Vec<String> = (0..MULTIPART).map(|i| format!("{i} 4")).collect();
-    assert_eq!(values(&lines, "OK "), expected);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    scripts::assert_dealer_echoed(&lines, MULTIPART);
+    assert_eq!(values(&lines, "DONE "), [MULTIPART.to_string()]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -873,56 +671,13 @@ async fn python_dealer_to_async_router_ipc() {
 // The async example programs against the Python scripts (no runtime needed here: these
 // tests only drive processes).
 
-/// The built example `name`, next to this test's own binary (`<target>/<profile>/examples/`).
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary lives in <target>/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "example `{name}` is not built at {}: run `cargo build --features tokio --examples` \
-         (a plain `cargo test --features tokio` builds them too)",
-        path.display()
-    );
-    path
-}
-
-fn run_example<S: AsRef<str>>(name: &str, args: &[S]) -> PyProc {
-    PyProc::spawn_program(&example(name), args)
-}
-
-/// Stdout without the lines that name a bound endpoint (which differs from run to run).
-fn without_endpoints(lines: &[String]) -> Vec<String> {
-    lines
-        .iter()
-        .filter(|l| !l.starts_with("READY "))
-        .cloned()
-        .collect()
-}
-
 #[test]
 fn async_rr_examples_talk_to_python_like_the_blocking_ones() {
     // Server: the blocking and the async example each answer a Python client, and print
     // the same lines.
     let mut outputs = Vec::new();
     for name in ["rr_server", "async_rr_server"] {
-        let mut server = run_example(
-            name,
-            &[
-                "--bind",
-                "tcp://127.0.0.1:*",
-                "--count",
-                "2",
-                "--reply",
-                "ack:{}",
-                "--timeout-ms",
-                "20000",
-            ],
-        );
-        let endpoint = server.ready();
+        let (mut server, endpoint) = examples::rr_server_answering_two(name);
         let mut client = PyProc::spawn(
             "rr_client.py",
             &["--connect", &endpoint, "--count", "2", "--request", "q{}"],
@@ -977,165 +732,32 @@ fn async_rr_examples_talk_to_python_like_the_blocking_ones() {
     );
 
     // The defaults' texts.
-    let mut server = PyProc::spawn("rr_server.py", &["--bind", "tcp://127.0.0.1:*"]);
-    let endpoint = server.ready();
-    let lines = run_example("async_rr_client", &["--connect", &endpoint]).finish_ok();
-    assert_eq!(
-        lines,
-        [
-            "Sending request: Are you OK?",
-            "Received reply: I am OK!",
-            "DONE 1"
-        ]
-    );
-    server.finish_ok();
+    examples::rr_client_says_the_default_texts("async_rr_client", "tcp://127.0.0.1:*");
 }
 
 #[test]
 fn async_ps_examples_talk_to_python_without_loss() {
-    let dir = TempDir::new("aex");
-    // Async publisher, a Python and an async subscriber (the latter filtering by topic).
-    let mut publisher = run_example(
-        "async_ps_publisher",
-        &[
-            "--bind",
-            &dir.ipc("pub.ipc"),
-            "--sync",
-            &dir.ipc("sync.ipc"),
-            "--subscribers",
-            "2",
-            "--interval-ms",
-            "0",
-            "--count",
-            "12",
-        ],
-    );
-    let endpoint = publisher.ready();
-    let sync = publisher.expect_line("SYNC ");
-    let mut py_sub = PyProc::spawn(
-        "ps_subscriber.py",
-        &["--connect", &endpoint, "--sync", &sync],
-    );
-    let mut rust_sub = run_example(
-        "async_ps_subscriber",
-        &["--connect", &endpoint, "--sync", &sync, "message1"],
-    );
-    let all = numbered("message", 12);
-    let py_lines = py_sub.finish_ok();
-    assert_eq!(values(&py_lines, "Received: "), all);
-    assert_eq!(values(&py_lines, "DONE "), ["12"]);
-    let rust_lines = rust_sub.finish_ok();
-    assert_eq!(
-        values(&rust_lines, "Received: "),
-        ["message1", "message10", "message11"]
-    );
-    assert_eq!(values(&rust_lines, "DONE "), ["3"]);
-    let pub_lines = publisher.finish_ok();
-    assert_eq!(values(&pub_lines, "SUBSCRIBER-READY "), ["1", "2"]);
-    assert_eq!(values(&pub_lines, "Sent: "), all);
-    assert_eq!(values(&pub_lines, "DONE "), ["12"]);
-    // Both subscribers synchronised with that one publisher, whose token they both saw.
-    let token = values(&py_lines, "SYNCED ");
-    assert_eq!(token.len(), 1);
-    assert_eq!(values(&rust_lines, "SYNCED "), token);
-
-    // Python publisher, async subscriber.
-    let mut publisher = PyProc::spawn(
-        "ps_publisher.py",
-        &[
-            "--bind",
-            "tcp://127.0.0.1:*",
-            "--sync",
-            "tcp://127.0.0.1:*",
-            "--interval-ms",
-            "0",
-        ],
-    );
-    let endpoint = publisher.ready();
-    let sync = publisher.expect_line("SYNC ");
-    let mut rust_sub = run_example(
-        "async_ps_subscriber",
-        &["--connect", &endpoint, "--sync", &sync],
-    );
-    let lines = rust_sub.finish_ok();
-    assert_eq!(values(&lines, "Received: "), all[..10]);
-    assert_eq!(values(&lines, "DONE "), ["10"]);
-    let lines = publisher.finish_ok();
-    assert_eq!(values(&lines, "Sent: "), all[..10]);
+    examples::ps_examples_talk_to_python_without_loss("async_ps_publisher", "async_ps_subscriber");
 }
 
 #[test]
 fn async_pl_examples_share_work_with_python() {
-    let dir = TempDir::new("aex");
-    let worker_args = |pull: &str, push: &str, name: &str| {
-        ["--pull", pull, "--push", push, "--name", name].map(str::to_owned)
-    };
-
     // Async ventilator, an async and a Python worker, a Python sink.
-    let mut sink = PyProc::spawn(
-        "pl_sink.py",
-        &["--bind", &dir.ipc("sink.ipc"), "--tasks", "20"],
-    );
-    let sink_endpoint = sink.ready();
-    let mut ventilator = run_example(
-        "async_pl_ventilator",
-        &[
-            "--bind",
-            "tcp://127.0.0.1:*",
-            "--tasks",
-            "20",
-            "--workers",
-            "2",
-        ],
-    );
-    let endpoint = ventilator.ready();
-    let mut rust_worker = run_example(
-        "async_pl_worker",
-        &worker_args(&endpoint, &sink_endpoint, "rust"),
-    );
-    let mut py_worker = PyProc::spawn(
-        "pl_worker.py",
-        &worker_args(&endpoint, &sink_endpoint, "python"),
-    );
-    let lines = ventilator.finish_ok();
-    assert_eq!(values(&lines, "WORKER-CONNECTED "), ["1", "2"]);
-    assert_eq!(values(&lines, "Sent: "), numbered("task", 20));
-    assert_eq!(values(&lines, "DONE "), ["20"]);
-    let lines = rust_worker.finish_ok();
-    assert_eq!(values(&lines, "READY "), ["rust"]);
-    assert_eq!(values(&lines, "Received task: ").len(), 10);
-    assert_eq!(values(&lines, "DONE "), ["rust 10"]);
-    assert_eq!(values(&py_worker.finish_ok(), "DONE "), ["python 10"]);
-    let lines = sink.finish_ok();
-    assert_eq!(values(&lines, "COUNT "), ["python 10", "rust 10"]);
-    assert_eq!(values(&lines, "DONE "), ["20"]);
+    examples::pl_examples_share_work_with_python("async_pl_ventilator", "async_pl_worker");
 
     // Python ventilator, an async and a Python worker, an async sink.
+    let dir = TempDir::new("aex");
     let mut sink = run_example(
         "async_pl_sink",
         &["--bind", "tcp://127.0.0.1:*", "--tasks", "20"],
     );
     let sink_endpoint = sink.ready();
-    let mut ventilator = PyProc::spawn(
-        "pl_ventilator.py",
-        &[
-            "--bind",
-            &dir.ipc("vent.ipc"),
-            "--tasks",
-            "20",
-            "--workers",
-            "2",
-        ],
-    );
-    let endpoint = ventilator.ready();
+    let (mut ventilator, endpoint) = scripts::ventilator(&dir.ipc("vent.ipc"), 20, 2);
     let mut rust_worker = run_example(
         "async_pl_worker",
-        &worker_args(&endpoint, &sink_endpoint, "rust"),
+        &examples::worker_args(&endpoint, &sink_endpoint, "rust"),
     );
-    let mut py_worker = PyProc::spawn(
-        "pl_worker.py",
-        &worker_args(&endpoint, &sink_endpoint, "python"),
-    );
+    let mut py_worker = scripts::worker(&endpoint, &sink_endpoint, "python");
     assert_eq!(
         values(&ventilator.finish_ok(), "Sent: "),
         numbered("task", 20)
@@ -1163,61 +785,12 @@ fn async_pl_examples_share_work_with_python() {
 #[test]
 fn async_patterns_runs_all_three_and_exits_zero() {
     let lines = run_example::<&str>("async_patterns", &[]).finish_ok();
-    let text = lines.join("\n");
-    for expected in [
-        "  client -> \"Are you OK?\"",
-        "  server <- \"Are you OK?\"",
-        "  client <- \"I am OK!\"",
-        "  publisher -> message0 message1 message2 message3 message4 message5 message6 \
-         message7 message8 message9",
-        "  subscriber to everything <- message0 message1 message2 message3 message4 message5 \
-         message6 message7 message8 message9 (10 messages)",
-        "  subscriber to \"message1\" <- message1 (1 message)",
-        "  sink <- 12 results from 3 workers",
-        "All three patterns ran to the end (async).",
-    ] {
-        assert!(
-            lines.iter().any(|l| l == expected),
-            "missing {expected:?} in:\n{text}"
-        );
-    }
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("  client -> \"Are you OK?\" again, before the answer: EFSM")),
-        "no EFSM line in:\n{text}"
-    );
-    // Round robin over three connected workers: four tasks each, every third one.
-    let mut did: Vec<&str> = lines
-        .iter()
-        .filter_map(|l| l.strip_prefix("  worker-"))
-        .collect();
-    did.sort_unstable();
-    assert_eq!(did.len(), 3, "{text}");
-    let mut residues = Vec::new();
-    for line in did {
-        let numbers: Vec<usize> = line
-            .split_once(" did ")
-            .map(|(_, tasks)| tasks)
-            .unwrap_or_else(|| panic!("malformed line {line:?}"))
-            .split(' ')
-            .map(|t| {
-                t.strip_prefix("task")
-                    .and_then(|n| n.parse().ok())
-                    .expect("taskN")
-            })
-            .collect();
-        assert_eq!(numbers.len(), 4, "{line}");
-        assert!(numbers.iter().all(|n| n % 3 == numbers[0] % 3), "{line}");
-        residues.push(numbers[0] % 3);
-    }
-    residues.sort_unstable();
-    assert_eq!(residues, [0, 1, 2], "{text}");
+    examples::assert_patterns_told_all_three(&lines, "All three patterns ran to the end (async).");
 }
 
 #[test]
 fn async_examples_explain_bad_arguments_and_give_up_in_time() {
-    for name in [
+    examples::assert_help_is_usage(&[
         "async_rr_server",
         "async_rr_client",
         "async_ps_publisher",
@@ -1226,14 +799,8 @@ fn async_examples_explain_bad_arguments_and_give_up_in_time() {
         "async_pl_worker",
         "async_pl_sink",
         "async_patterns",
-    ] {
-        let lines = run_example(name, &["--help"]).finish_ok();
-        assert!(
-            lines[0].starts_with(&format!("Usage: {name}")),
-            "{name}: {lines:?}"
-        );
-    }
-    let bad: [(&str, &[&str], &str); 5] = [
+    ]);
+    examples::assert_bad_arguments_explained(&[
         (
             "async_rr_client",
             &["--count", "many"],
@@ -1251,16 +818,7 @@ fn async_examples_explain_bad_arguments_and_give_up_in_time() {
             "--workers must be at least 1",
         ),
         ("async_patterns", &["--bogus"], "unknown option"),
-    ];
-    for (name, args, message) in bad {
-        let mut run = run_example(name, args);
-        let (status, _) = run.finish();
-        let stderr = run.stderr().to_owned();
-        assert_eq!(status.code(), Some(2), "{name} {args:?}: {stderr}");
-        assert!(stderr.contains(message), "{name} {args:?}: {stderr}");
-        assert!(stderr.contains("Usage:"), "{name} {args:?}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{name} {args:?}: {stderr}");
-    }
+    ]);
 
     // A missing peer: each role gives up after its --timeout-ms with an error message and
     // status 1 (an async socket ignores RCVTIMEO, so this is the examples' own timer).
@@ -1303,9 +861,5 @@ fn async_examples_explain_bad_arguments_and_give_up_in_time() {
             started.elapsed()
         );
     }
-    let mut run = run_example("async_rr_client", &["--connect", "no-such-transport://x"]);
-    let (status, _) = run.finish();
-    let stderr = run.stderr().to_owned();
-    assert_eq!(status.code(), Some(1), "{stderr}");
-    assert!(stderr.starts_with("error: cannot connect"), "{stderr}");
+    examples::assert_connect_failure_reported("async_rr_client");
 }

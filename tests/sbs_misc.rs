@@ -5,6 +5,8 @@
 mod py;
 #[path = "common/sbs.rs"]
 mod sbs;
+#[path = "common/scripts.rs"]
+mod scripts;
 
 use std::collections::BTreeMap;
 
@@ -14,10 +16,7 @@ const MESSAGES: usize = 3;
 
 fn rust_dealer_python_router(transport: Transport) {
     let dir = TempDir::new("mp");
-    let count = MESSAGES.to_string();
-    let bind = transport.bind_endpoint(&dir, "router.ipc");
-    let mut router = PyProc::spawn("router_echo.py", &["--bind", &bind, "--count", &count]);
-    let endpoint = router.ready();
+    let (mut router, endpoint) = scripts::router_echo(transport, &dir, MESSAGES);
 
     let ctx = zmq::Context::new();
     let dealer = sbs::socket(&ctx, zmq::DEALER);
@@ -46,18 +45,7 @@ fn python_dealer_rust_router(transport: Transport) {
     let ctx = zmq::Context::new();
     let router = sbs::socket(&ctx, zmq::ROUTER);
     let endpoint = sbs::bind(&router, &transport.bind_endpoint(&dir, "router.ipc"));
-    let count = MESSAGES.to_string();
-    let mut dealer = PyProc::spawn(
-        "mp_dealer.py",
-        &[
-            "--connect",
-            &endpoint,
-            "--count",
-            &count,
-            "--identity",
-            "py-dealer",
-        ],
-    );
+    let mut dealer = scripts::mp_dealer(&endpoint, MESSAGES);
     for i in 0..MESSAGES {
         let frames = router.recv_multipart(0).unwrap();
         assert_eq!(frames[0], b"py-dealer", "routing id of message {i}");
@@ -68,9 +56,7 @@ fn python_dealer_rust_router(transport: Transport) {
         );
         router.send_multipart(frames, 0).unwrap();
     }
-    let lines = dealer.finish_ok();
-    let expected: Vec<String> = (0..MESSAGES).map(|i| format!("{i} 4")).collect();
-    assert_eq!(values(&lines, "OK "), expected);
+    scripts::assert_dealer_echoed(&dealer.finish_ok(), MESSAGES);
 }
 
 #[test]

@@ -6,50 +6,18 @@
 mod py;
 #[path = "common/sbs.rs"]
 mod sbs;
+#[path = "common/scripts.rs"]
+mod scripts;
 
-use py::{values, PyProc, TempDir, Transport};
-use sbs::numbered;
+use py::{values, TempDir, Transport};
+use scripts::numbered;
 
 const COUNT: usize = 10;
-
-fn python_publisher(
-    transport: Transport,
-    dir: &TempDir,
-    name: &str,
-    count: usize,
-    prefix: &str,
-    subscribers: usize,
-) -> (PyProc, String, String) {
-    let count = count.to_string();
-    let subscribers = subscribers.to_string();
-    let bind = transport.bind_endpoint(dir, &format!("{name}.ipc"));
-    let sync = transport.bind_endpoint(dir, &format!("{name}-sync.ipc"));
-    let mut publisher = PyProc::spawn(
-        "ps_publisher.py",
-        &[
-            "--bind",
-            &bind,
-            "--sync",
-            &sync,
-            "--subscribers",
-            &subscribers,
-            "--count",
-            &count,
-            "--interval-ms",
-            "0",
-            "--prefix",
-            prefix,
-        ],
-    );
-    let endpoint = publisher.ready();
-    let sync_endpoint = publisher.expect_line("SYNC ").trim().to_owned();
-    (publisher, endpoint, sync_endpoint)
-}
 
 fn python_to_rust(transport: Transport) {
     let dir = TempDir::new("ps");
     let (mut publisher, endpoint, sync) =
-        python_publisher(transport, &dir, "pub", COUNT, "message", 1);
+        scripts::publisher(transport, &dir, "pub", COUNT, "message", 1);
     let ctx = zmq::Context::new();
     let got = sbs::subscribe_synced(&ctx, &[endpoint], &[sync], "", None);
     assert_eq!(got, numbered("message", COUNT));
@@ -65,15 +33,8 @@ fn rust_to_python(transport: Transport) {
         &transport.bind_endpoint(&dir, "pub.ipc"),
         &transport.bind_endpoint(&dir, "sync.ipc"),
     );
-    let mut subscriber = PyProc::spawn(
-        "ps_subscriber.py",
-        &[
-            "--connect",
-            &publisher.endpoint,
-            "--sync",
-            &publisher.sync_endpoint,
-        ],
-    );
+    let mut subscriber =
+        scripts::subscriber(&[(&publisher.endpoint, &publisher.sync_endpoint)], None);
     publisher.run(1, COUNT, "message");
     let lines = subscriber.finish_ok();
     assert_eq!(values(&lines, "Received: "), numbered("message", COUNT));
@@ -109,7 +70,7 @@ fn topic_prefix_filtering_both_ways() {
 
     // Python publishes, Rust subscribes (tcp).
     let (mut publisher, endpoint, sync) =
-        python_publisher(Transport::Tcp, &dir, "pub", 12, "message", 1);
+        scripts::publisher(Transport::Tcp, &dir, "pub", 12, "message", 1);
     let ctx = zmq::Context::new();
     let got = sbs::subscribe_synced(&ctx, &[endpoint], &[sync], "message1", None);
     assert_eq!(got, expected);
@@ -117,15 +78,9 @@ fn topic_prefix_filtering_both_ways() {
 
     // Rust publishes, Python subscribes (ipc).
     let publisher = sbs::SyncPublisher::bind(&ctx, &dir.ipc("rpub.ipc"), &dir.ipc("rsync.ipc"));
-    let mut subscriber = PyProc::spawn(
-        "ps_subscriber.py",
-        &[
-            "--connect",
-            &publisher.endpoint,
-            "--sync",
-            &publisher.sync_endpoint,
-            "message1",
-        ],
+    let mut subscriber = scripts::subscriber(
+        &[(&publisher.endpoint, &publisher.sync_endpoint)],
+        Some("message1"),
     );
     publisher.run(1, 12, "message");
     let lines = subscriber.finish_ok();
@@ -146,7 +101,7 @@ fn by_prefix(got: &[String], prefix: &str) -> Vec<String> {
 fn rust_sub_to_python_and_rust_pubs() {
     let dir = TempDir::new("ps");
     let (mut py_pub, py_endpoint, py_sync) =
-        python_publisher(Transport::Ipc, &dir, "pypub", COUNT, "py-", 1);
+        scripts::publisher(Transport::Ipc, &dir, "pypub", COUNT, "py-", 1);
     let ctx = zmq::Context::new();
     let rust_pub = sbs::SyncPublisher::bind(&ctx, "tcp://127.0.0.1:*", "tcp://127.0.0.1:*");
     let connects = [py_endpoint, rust_pub.endpoint.clone()];
@@ -166,21 +121,15 @@ fn rust_sub_to_python_and_rust_pubs() {
 fn python_sub_to_rust_and_python_pubs() {
     let dir = TempDir::new("ps");
     let (mut py_pub, py_endpoint, py_sync) =
-        python_publisher(Transport::Tcp, &dir, "pypub", COUNT, "py-", 1);
+        scripts::publisher(Transport::Tcp, &dir, "pypub", COUNT, "py-", 1);
     let ctx = zmq::Context::new();
     let rust_pub = sbs::SyncPublisher::bind(&ctx, &dir.ipc("rpub.ipc"), &dir.ipc("rsync.ipc"));
-    let mut subscriber = PyProc::spawn(
-        "ps_subscriber.py",
+    let mut subscriber = scripts::subscriber(
         &[
-            "--connect",
-            &py_endpoint,
-            "--sync",
-            &py_sync,
-            "--connect",
-            &rust_pub.endpoint,
-            "--sync",
-            &rust_pub.sync_endpoint,
+            (&py_endpoint, &py_sync),
+            (&rust_pub.endpoint, &rust_pub.sync_endpoint),
         ],
+        None,
     );
     rust_pub.run(1, COUNT, "rs-");
     let lines = subscriber.finish_ok();
@@ -196,11 +145,8 @@ fn python_sub_to_rust_and_python_pubs() {
 fn python_pub_to_rust_and_python_subs() {
     let dir = TempDir::new("ps");
     let (mut publisher, endpoint, sync) =
-        python_publisher(Transport::Tcp, &dir, "pub", COUNT, "message", 2);
-    let mut py_sub = PyProc::spawn(
-        "ps_subscriber.py",
-        &["--connect", &endpoint, "--sync", &sync],
-    );
+        scripts::publisher(Transport::Tcp, &dir, "pub", COUNT, "message", 2);
+    let mut py_sub = scripts::subscriber(&[(&endpoint, &sync)], None);
     let ctx = zmq::Context::new();
     let got = sbs::subscribe_synced(&ctx, &[endpoint], &[sync], "", None);
     assert_eq!(got, numbered("message", COUNT));

@@ -5,6 +5,8 @@
 mod py;
 #[path = "common/sbs.rs"]
 mod sbs;
+#[path = "common/scripts.rs"]
+mod scripts;
 
 use py::{values, PyProc, TempDir, Transport};
 
@@ -12,27 +14,18 @@ const REQUESTS: usize = 5;
 
 fn rust_client_python_server(transport: Transport) {
     let dir = TempDir::new("rr");
-    let count = REQUESTS.to_string();
-    let bind = transport.bind_endpoint(&dir, "rr.ipc");
-    let mut server = PyProc::spawn(
-        "rr_server.py",
-        &["--bind", &bind, "--count", &count, "--reply", "ack:{}"],
-    );
-    let endpoint = server.ready();
+    let (mut server, endpoint) = scripts::rr_server(transport, &dir, REQUESTS);
 
     let ctx = zmq::Context::new();
     let req = sbs::socket(&ctx, zmq::REQ);
     req.connect(&endpoint).unwrap();
     for i in 0..REQUESTS {
-        let question = format!("Are you OK? #{i}");
+        let question = scripts::question(i);
         req.send(question.as_str(), 0).unwrap();
-        assert_eq!(sbs::recv_text(&req, "reply"), format!("ack:{question}"));
+        assert_eq!(sbs::recv_text(&req, "reply"), scripts::acked(&question));
     }
 
-    let lines = server.finish_ok();
-    let expected: Vec<String> = (0..REQUESTS).map(|i| format!("Are you OK? #{i}")).collect();
-    assert_eq!(values(&lines, "Received request: "), expected);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    scripts::assert_rr_server_saw(&server.finish_ok(), REQUESTS);
 }
 
 fn python_client_rust_server(transport: Transport) {
@@ -41,31 +34,14 @@ fn python_client_rust_server(transport: Transport) {
     let rep = sbs::socket(&ctx, zmq::REP);
     let endpoint = sbs::bind(&rep, &transport.bind_endpoint(&dir, "rr.ipc"));
 
-    let count = REQUESTS.to_string();
-    let mut client = PyProc::spawn(
-        "rr_client.py",
-        &[
-            "--connect",
-            &endpoint,
-            "--count",
-            &count,
-            "--request",
-            "question {}",
-        ],
-    );
+    let mut client = scripts::rr_client(&endpoint, REQUESTS);
     for i in 0..REQUESTS {
         let request = sbs::recv_text(&rep, "request");
-        assert_eq!(request, format!("question {i}"));
-        rep.send(format!("I am OK! ({request})").as_str(), 0)
-            .unwrap();
+        assert_eq!(request, scripts::client_request(i));
+        rep.send(scripts::reply_to(&request).as_str(), 0).unwrap();
     }
 
-    let lines = client.finish_ok();
-    let expected: Vec<String> = (0..REQUESTS)
-        .map(|i| format!("I am OK! (question {i})"))
-        .collect();
-    assert_eq!(values(&lines, "Received reply: "), expected);
-    assert_eq!(values(&lines, "DONE "), [count]);
+    scripts::assert_rr_client_got(&client.finish_ok(), REQUESTS);
     // Nothing more was sent: the REP socket has no further request.
     assert_eq!(rep.recv_msg(zmq::DONTWAIT), Err(zmq::Error::EAGAIN));
 }

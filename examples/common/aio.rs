@@ -6,12 +6,37 @@
 //! which bound every wait of the blocking examples, therefore never fire for it; here a tokio
 //! timer bounds each wait instead, and a timeout reads like the blocking examples' one
 //! (`timed out waiting for ...`).
+//!
+//! [`main`] is `cli::main` with a tokio runtime around `run`.
 #![allow(dead_code)]
 
 use std::future::Future;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use zmq::asyncio::AsyncSocket;
+
+use super::cli;
+
+/// [`cli::main`] for an async example: `run` is awaited on a multi-threaded tokio runtime of
+/// its own (what `#[tokio::main]` would build), which is dropped with any task still running
+/// (only after an error) when `run` returns.
+pub fn main<C, F>(
+    usage: &str,
+    parse: impl FnOnce(&mut cli::Args) -> Result<C, String>,
+    run: impl FnOnce(C) -> F,
+) -> ExitCode
+where
+    F: Future<Output = cli::Outcome>,
+{
+    cli::main(usage, parse, |config| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
+        runtime.block_on(run(config))
+    })
+}
 
 /// `ms` milliseconds as a `Duration` (a negative value as zero).
 pub fn millis(ms: i32) -> Duration {
@@ -42,6 +67,16 @@ pub fn socket(ctx: &zmq::Context, kind: zmq::SocketType) -> Result<AsyncSocket, 
         .map_err(|e| format!("cannot set LINGER on a {kind:?} socket: {e}"))?;
     sock.into_async()
         .map_err(|e| format!("{kind:?} socket: {e}"))
+}
+
+/// Binds and returns the endpoint actually bound, as [`cli::bind`] does.
+pub fn bind(sock: &AsyncSocket, endpoint: &str) -> Result<String, String> {
+    cli::bind(&sock.socket(), endpoint)
+}
+
+/// Connects, with a readable error, as [`cli::connect`] does.
+pub fn connect(sock: &AsyncSocket, endpoint: &str) -> Result<(), String> {
+    cli::connect(&sock.socket(), endpoint)
 }
 
 /// Receives one frame as text (invalid UTF-8 replaced), waiting at most `timeout_ms`.

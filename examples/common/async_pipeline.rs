@@ -4,7 +4,7 @@
 
 use zmq::asyncio::AsyncSocket;
 
-use super::aio;
+use super::{aio, pipeline};
 
 /// Starts watching `push` for completed handshakes. Call it before `bind`, so that no
 /// connection goes unseen; returns the async socket the events arrive on.
@@ -13,7 +13,7 @@ pub fn watch(
     push: &AsyncSocket,
     timeout_ms: i32,
 ) -> Result<AsyncSocket, String> {
-    let monitor = super::pipeline::watch(ctx, &push.socket(), timeout_ms)?;
+    let monitor = pipeline::watch(ctx, &push.socket(), timeout_ms)?;
     monitor
         .into_async()
         .map_err(|e| format!("monitor socket: {e}"))
@@ -30,23 +30,14 @@ pub async fn wait_for_workers(
 ) -> Result<(), String> {
     let mut connected = 0;
     while connected < workers {
-        let what = format!("workers ({connected} of {workers} connected)");
+        let what = pipeline::awaiting(connected, workers);
         let frames = aio::within(timeout_ms, &what, monitor.recv_multipart()).await?;
-        // First frame: the event as a native-endian u16, then a 32-bit value.
-        let event = match frames.first() {
-            Some(f) if f.len() >= 2 => u16::from_ne_bytes([f[0], f[1]]),
-            _ => return Err("malformed monitor event".to_owned()),
-        };
-        if event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16 {
+        if pipeline::is_handshake(&frames)? {
             connected += 1;
             on_connect(connected);
         }
     }
-    // As in pipeline.rs: reading ZMQ_EVENTS makes the socket attach the new connections now,
-    // before the first task goes out. A non-blocking call, fine inside a task; made through
-    // the guard, it wakes nobody, which is fine here because no other task waits on `push`.
-    push.socket()
-        .get_events()
-        .map_err(|e| format!("cannot read the PUSH socket's events: {e}"))?;
-    Ok(())
+    // A non-blocking call, fine inside a task; made through the guard, it wakes nobody,
+    // which is fine here because no other task waits on `push`.
+    pipeline::attach_workers(&push.socket())
 }

@@ -7,13 +7,12 @@
 //! as soon as it arrives, and a beacon goes out every 10 ms meanwhile.
 #![allow(dead_code)]
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use zmq::asyncio::AsyncSocket;
 
 use super::aio;
-use super::sync::BEACON_INTERVAL_MS;
+use super::sync::{answer, beacon, not_synchronised, Progress, BEACON_INTERVAL_MS};
 
 /// The publisher's side up to the data: beacons on `publisher` and answers on `sync` until
 /// `subscribers` subscribers said `ready`, within `timeout_ms` in all; calls `on_ready` with
@@ -31,33 +30,27 @@ pub async fn wait_for_subscribers(
     let interval = Duration::from_millis(u64::try_from(BEACON_INTERVAL_MS).unwrap_or(10));
     let mut beacons = tokio::time::interval(interval);
     beacons.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let beacon = format!("!sync {token}");
+    let beacon_text = beacon(token);
     let mut ready = 0;
     while ready < subscribers {
         tokio::select! {
             () = &mut deadline => {
-                return Err(format!(
-                    "only {ready} of {subscribers} subscribers synchronised within {timeout_ms} ms"
-                ));
+                return Err(not_synchronised(ready, subscribers, timeout_ms));
             }
             _ = beacons.tick() => {
                 // A PUB socket never waits: without subscribers the beacon is dropped.
-                aio::send_text(publisher, &beacon, timeout_ms, "the beacon to go out").await?;
+                aio::send_text(publisher, &beacon_text, timeout_ms, "the beacon to go out").await?;
             }
             // A receive that loses this race has taken nothing (the futures of AsyncSocket
             // are cancel-safe), so no request is lost between two beacons.
             request = sync.recv_bytes() => {
                 let request = request.map_err(|e| format!("sync request: {e}"))?;
-                let answer = match request.as_slice() {
-                    b"hello" => token,
-                    b"ready" => {
-                        ready += 1;
-                        on_ready(ready);
-                        "go"
-                    }
-                    _ => "?",
-                };
-                aio::send_text(sync, answer, timeout_ms, "the sync answer to go out").await?;
+                let (reply, is_ready) = answer(&request, token);
+                if is_ready {
+                    ready += 1;
+                    on_ready(ready);
+                }
+                aio::send_text(sync, reply, timeout_ms, "the sync answer to go out").await?;
             }
         }
     }
@@ -67,8 +60,7 @@ pub async fn wait_for_subscribers(
 /// The subscriber's side: one REQ socket per publisher's sync endpoint.
 pub struct Subscription {
     requesters: Vec<(String, AsyncSocket)>,
-    pending: HashSet<String>,
-    ended: HashSet<String>,
+    progress: Progress,
     timeout_ms: i32,
 }
 
@@ -90,18 +82,15 @@ impl Subscription {
             req.socket()
                 .set_linger(0)
                 .map_err(|e| format!("REQ socket: {e}"))?;
-            req.socket()
-                .connect(endpoint)
-                .map_err(|e| format!("cannot connect {endpoint}: {e}"))?;
+            aio::connect(&req, endpoint)?;
             aio::send_text(&req, "hello", timeout_ms, "the sync socket").await?;
             let token = aio::recv_text(&req, timeout_ms, "the publisher's token").await?;
             requesters.push((token, req));
         }
-        let pending = requesters.iter().map(|(t, _)| t.clone()).collect();
+        let progress = Progress::new(requesters.iter().map(|(t, _)| t.clone()).collect());
         Ok(Subscription {
             requesters,
-            pending,
-            ended: HashSet::new(),
+            progress,
             timeout_ms,
         })
     }
@@ -109,27 +98,18 @@ impl Subscription {
     /// Handles one received message. Returns whether `text` was a control message (not
     /// data), and `Some(token)` of a publisher that just synchronised.
     pub async fn handle(&mut self, text: &str) -> Result<(bool, Option<String>), String> {
-        if let Some(token) = text.strip_prefix("!sync ") {
-            if self.pending.remove(token) {
-                if let Some((_, req)) = self.requesters.iter().find(|(t, _)| t == token) {
-                    aio::send_text(req, "ready", self.timeout_ms, "the sync socket").await?;
-                    aio::recv_text(req, self.timeout_ms, "go").await?;
-                }
-                return Ok((true, Some(token.to_owned())));
+        let (control, synced) = self.progress.handle(text);
+        if let Some(token) = synced {
+            if let Some((_, req)) = self.requesters.iter().find(|(t, _)| t == token) {
+                aio::send_text(req, "ready", self.timeout_ms, "the sync socket").await?;
+                aio::recv_text(req, self.timeout_ms, "go").await?;
             }
-            return Ok((true, None));
         }
-        if let Some(token) = text.strip_prefix("!end ") {
-            if self.requesters.iter().any(|(t, _)| t == token) {
-                self.ended.insert(token.to_owned());
-            }
-            return Ok((true, None));
-        }
-        Ok((text.starts_with('!'), None))
+        Ok((control, synced.map(str::to_owned)))
     }
 
     /// Whether every publisher sent its end marker.
     pub fn all_ended(&self) -> bool {
-        !self.requesters.is_empty() && self.ended.len() == self.requesters.len()
+        self.progress.all_ended()
     }
 }

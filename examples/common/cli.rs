@@ -3,7 +3,8 @@
 //! Each example has a usage text, a `parse` function that turns the arguments into its
 //! settings, and a `run` function; [`main`] ties them together: `--help` prints the usage,
 //! a bad argument prints the problem and the usage and exits with status 2, a failure while
-//! running prints the error and exits with status 1.
+//! running prints the error and exits with status 1. A role's usage text is a [`Usage`],
+//! written once for the role's blocking example and its async one (`roles.rs` has them).
 #![allow(dead_code)]
 
 use std::error::Error;
@@ -68,6 +69,77 @@ impl Args {
         }
         Ok(n)
     }
+}
+
+/// How an example drives its sockets. Each role has a blocking example (`rr_server`) and an
+/// async one (`async_rr_server`) with the same arguments; only the usage text tells them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// Blocking sockets, bounded by their timeouts.
+    Blocking,
+    /// Async sockets (`zmq::asyncio`) on a tokio runtime.
+    Tokio,
+}
+
+/// The usage text of a role, written once for its blocking and its async example.
+pub struct Usage {
+    /// The blocking example's name; the async example is `async_<name>`.
+    pub name: &'static str,
+    /// What follows `Usage: <program>`, a line each; the later lines are indented under the
+    /// first option.
+    pub synopsis: &'static [&'static str],
+    /// What the role does, as the blocking example says it. The async example says
+    /// `, on a tokio runtime` before the first colon, and wraps the paragraph anew.
+    pub about: &'static str,
+    /// Options and output, the same for both.
+    pub details: &'static str,
+}
+
+/// The width the async examples' usage paragraphs are wrapped to.
+const WRAP_WIDTH: usize = 90;
+
+impl Usage {
+    /// The program name for `runtime`.
+    pub fn program(&self, runtime: Runtime) -> String {
+        match runtime {
+            Runtime::Blocking => self.name.to_owned(),
+            Runtime::Tokio => format!("async_{}", self.name),
+        }
+    }
+
+    /// The text `--help` prints.
+    pub fn text(&self, runtime: Runtime) -> String {
+        let program = self.program(runtime);
+        let indent = " ".repeat("Usage: ".len() + program.chars().count() + 1);
+        let synopsis = self.synopsis.join(&format!("\n{indent}"));
+        let about = match runtime {
+            Runtime::Blocking => self.about.to_owned(),
+            Runtime::Tokio => wrap(
+                &self.about.replacen(':', ", on a tokio runtime:", 1),
+                WRAP_WIDTH,
+            ),
+        };
+        format!("Usage: {program} {synopsis}\n\n{about}\n\n{}", self.details)
+    }
+}
+
+/// `text` with its words refilled into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    for word in text.split_whitespace() {
+        let word_len = word.chars().count();
+        if line_len > 0 && line_len + 1 + word_len > width {
+            out.push('\n');
+            line_len = 0;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(word);
+        line_len += word_len;
+    }
+    out
 }
 
 /// The error for an argument nobody expected.
@@ -142,6 +214,12 @@ pub fn socket(
     sock.set_sndtimeo(timeout_ms)?;
     sock.set_linger(2_000)?;
     Ok(sock)
+}
+
+/// Connects, with a readable error.
+pub fn connect(sock: &zmq::Socket, endpoint: &str) -> Result<(), String> {
+    sock.connect(endpoint)
+        .map_err(|e| format!("cannot connect {endpoint}: {e}"))
 }
 
 /// Binds and returns the endpoint actually bound, with a wildcard port (`tcp://host:*`)

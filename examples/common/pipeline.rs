@@ -1,4 +1,5 @@
-//! Waiting for pipeline workers, used by `pl_ventilator` and `patterns`.
+//! Waiting for pipeline workers, used by `pl_ventilator` and `patterns`; the async twins
+//! (`async_pipeline.rs`) share the decoding of the events.
 //!
 //! A PUSH socket deals messages round robin over the peers connected at that moment, so a
 //! ventilator that starts before all its workers are there gives the early ones everything.
@@ -28,6 +29,30 @@ pub fn watch(
     Ok(monitor)
 }
 
+/// Whether a monitor event (its frames) is a completed handshake, that is, one more worker.
+pub fn is_handshake(frames: &[Vec<u8>]) -> Result<bool, String> {
+    // First frame: the event as a native-endian u16, then a 32-bit value.
+    let event = match frames.first() {
+        Some(f) if f.len() >= 2 => u16::from_ne_bytes([f[0], f[1]]),
+        _ => return Err("malformed monitor event".to_owned()),
+    };
+    Ok(event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16)
+}
+
+/// What a wait for workers says while `connected` of `workers` are there.
+pub fn awaiting(connected: usize, workers: usize) -> String {
+    format!("workers ({connected} of {workers} connected)")
+}
+
+/// Makes `push` take in the connections it has been told of. libzmq adds a new connection
+/// to the socket when the socket next processes its commands; reading ZMQ_EVENTS makes it
+/// do so now, before the first task goes out.
+pub fn attach_workers(push: &zmq::Socket) -> Result<(), String> {
+    push.get_events()
+        .map_err(|e| format!("cannot read the PUSH socket's events: {e}"))?;
+    Ok(())
+}
+
 /// Returns once `workers` peers of `push` finished their handshake; calls `on_connect`
 /// with the count after each.
 pub fn wait_for_workers(
@@ -38,23 +63,13 @@ pub fn wait_for_workers(
 ) -> Result<(), String> {
     let mut connected = 0;
     while connected < workers {
-        let what = format!("workers ({connected} of {workers} connected)");
         let frames = monitor
             .recv_multipart(0)
-            .map_err(super::cli::waiting_for(&what))?;
-        // First frame: the event as a native-endian u16, then a 32-bit value.
-        let event = match frames.first() {
-            Some(f) if f.len() >= 2 => u16::from_ne_bytes([f[0], f[1]]),
-            _ => return Err("malformed monitor event".to_owned()),
-        };
-        if event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16 {
+            .map_err(super::cli::waiting_for(&awaiting(connected, workers)))?;
+        if is_handshake(&frames)? {
             connected += 1;
             on_connect(connected);
         }
     }
-    // libzmq adds a new connection to the socket when the socket next processes its
-    // commands; reading ZMQ_EVENTS makes it do so now, before the first task goes out.
-    push.get_events()
-        .map_err(|e| format!("cannot read the PUSH socket's events: {e}"))?;
-    Ok(())
+    attach_workers(push)
 }

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// Receive/send timeout of every socket here: an exchange that breaks fails the test
@@ -88,6 +89,67 @@ pub fn pseudo_random(len: usize, seed: u64) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------
 // Publish-subscribe with the synchronised start of ps_publisher.py / ps_subscriber.py.
 
+/// A token unique to one publisher: `<tag>-<process id>-<n>`.
+pub fn new_token(tag: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{tag}-{}-{n}", std::process::id())
+}
+
+/// What the publisher with `token` repeats on its PUB socket while it waits.
+pub fn beacon(token: &str) -> String {
+    format!("!sync {token}")
+}
+
+/// What the publisher with `token` sends after its data.
+pub fn end_marker(token: &str) -> String {
+    format!("!end {token}")
+}
+
+/// The publisher's side of the start handshake, apart from its sockets: the answers to the
+/// subscribers' requests, counted.
+pub struct SyncAnswers<'t> {
+    token: &'t str,
+    hellos: usize,
+    ready: usize,
+}
+
+impl<'t> SyncAnswers<'t> {
+    pub fn new(token: &'t str) -> SyncAnswers<'t> {
+        SyncAnswers {
+            token,
+            hellos: 0,
+            ready: 0,
+        }
+    }
+
+    /// The answer to one request on the REP socket: the token to `hello`, `go` to `ready`.
+    /// Anything else fails the test.
+    pub fn answer(&mut self, request: &[u8]) -> &'t str {
+        match request {
+            b"hello" => {
+                self.hellos += 1;
+                self.token
+            }
+            b"ready" => {
+                self.ready += 1;
+                "go"
+            }
+            other => panic!("unexpected sync request {other:?}"),
+        }
+    }
+
+    /// How many subscribers said `ready`.
+    pub fn ready(&self) -> usize {
+        self.ready
+    }
+
+    /// Every one of `subscribers` subscribers said `hello` once before its `ready`.
+    pub fn assert_one_hello_each(&self, subscribers: usize) {
+        assert_eq!(self.hellos, subscribers, "one hello per subscriber");
+    }
+}
+
 /// A PUB socket plus the REP socket of the start handshake.
 pub struct SyncPublisher {
     pub publisher: zmq::Socket,
@@ -103,15 +165,12 @@ impl SyncPublisher {
         let endpoint = bind(&publisher, endpoint);
         let sync = socket(ctx, zmq::REP);
         let sync_endpoint = bind(&sync, sync_endpoint);
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let token = format!("rust-{}-{n}", std::process::id());
         SyncPublisher {
             publisher,
             sync,
             endpoint,
             sync_endpoint,
-            token,
+            token: new_token("rust"),
         }
     }
 
@@ -119,12 +178,13 @@ impl SyncPublisher {
     /// `<prefix>0 .. <prefix><count-1>` and the end marker.
     pub fn run(&self, subscribers: usize, count: usize, prefix: &str) {
         let deadline = Instant::now() + Duration::from_millis(TIMEOUT_MS as u64);
-        let beacon = format!("!sync {}", self.token);
-        let mut ready = 0;
-        while ready < subscribers {
+        let beacon = beacon(&self.token);
+        let mut answers = SyncAnswers::new(&self.token);
+        while answers.ready() < subscribers {
             assert!(
                 Instant::now() < deadline,
-                "only {ready} of {subscribers} subscribers synchronised"
+                "only {} of {subscribers} subscribers synchronised",
+                answers.ready()
             );
             self.publisher
                 .send(beacon.as_str(), 0)
@@ -132,25 +192,75 @@ impl SyncPublisher {
             if self.sync.poll(zmq::POLLIN, 10).expect("poll sync socket") == 0 {
                 continue;
             }
-            let request = recv_text(&self.sync, "sync request");
-            let answer = match request.as_str() {
-                "hello" => self.token.as_str(),
-                "ready" => {
-                    ready += 1;
-                    "go"
-                }
-                _ => "?",
-            };
+            let request = self.sync.recv_bytes(0).expect("sync request");
+            let answer = answers.answer(&request);
             self.sync.send(answer, 0).expect("answer sync request");
         }
+        answers.assert_one_hello_each(subscribers);
         for i in 0..count {
             self.publisher
                 .send(format!("{prefix}{i}").as_str(), 0)
                 .expect("publish");
         }
         self.publisher
-            .send(format!("!end {}", self.token).as_str(), 0)
+            .send(end_marker(&self.token).as_str(), 0)
             .expect("publish end marker");
+    }
+}
+
+/// What a subscriber makes of one message, in the start handshake.
+pub enum Heard<'t> {
+    /// Data, to keep.
+    Data,
+    /// A control message that asks nothing of the subscriber.
+    Control,
+    /// The first beacon of the publisher with this token: say `ready` to it now.
+    Beacon(&'t str),
+}
+
+/// A subscriber's side of the start handshake, apart from its sockets: whose beacon it
+/// still awaits, and which publishers have ended.
+pub struct SyncProgress {
+    tokens: HashSet<String>,
+    pending: HashSet<String>,
+    ended: HashSet<String>,
+}
+
+impl SyncProgress {
+    /// Awaits the beacons of the publishers with these tokens.
+    pub fn new(tokens: impl IntoIterator<Item = String>) -> SyncProgress {
+        let tokens: HashSet<String> = tokens.into_iter().collect();
+        SyncProgress {
+            pending: tokens.clone(),
+            tokens,
+            ended: HashSet::new(),
+        }
+    }
+
+    /// Takes one received message. A publisher's end marker before its handshake finished
+    /// fails the test.
+    pub fn hear<'t>(&mut self, text: &'t str) -> Heard<'t> {
+        if let Some(token) = text.strip_prefix("!sync ") {
+            if self.pending.remove(token) {
+                return Heard::Beacon(token);
+            }
+        } else if let Some(token) = text.strip_prefix("!end ") {
+            if self.tokens.contains(token) {
+                assert!(
+                    !self.pending.contains(token),
+                    "end before the handshake finished"
+                );
+                self.ended.insert(token.to_owned());
+            }
+        } else if !text.starts_with('!') {
+            return Heard::Data;
+        }
+        Heard::Control
+    }
+
+    /// Whether every publisher sent its end marker.
+    pub fn all_ended(&self) -> bool {
+        self.ended.len() == self.tokens.len()
     }
 }
 
@@ -185,37 +295,41 @@ pub fn subscribe_synced(
         let token = recv_text(&req, "sync token");
         requesters.insert(token, req);
     }
-    let mut pending: HashSet<String> = requesters.keys().cloned().collect();
-    let mut ended = HashSet::new();
+    let mut progress = SyncProgress::new(requesters.keys().cloned());
     let mut received = Vec::new();
     loop {
-        if max.is_some_and(|m| received.len() >= m) || ended.len() == requesters.len() {
+        if max.is_some_and(|m| received.len() >= m) || progress.all_ended() {
             return received;
         }
         let text = recv_text(&sub, &format!("message after {received:?}"));
-        if let Some(token) = text.strip_prefix("!sync ") {
-            if pending.remove(token) {
+        match progress.hear(&text) {
+            Heard::Beacon(token) => {
                 let req = &requesters[token];
                 req.send("ready", 0).expect("send ready");
                 assert_eq!(recv_text(req, "go"), "go");
             }
-        } else if let Some(token) = text.strip_prefix("!end ") {
-            if requesters.contains_key(token) {
-                ended.insert(token.to_owned());
-            }
-        } else if !text.starts_with('!') {
-            received.push(text);
+            Heard::Control => {}
+            Heard::Data => received.push(text),
         }
     }
 }
 
-/// `<prefix>0 .. <prefix><count-1>`.
-pub fn numbered(prefix: &str, count: usize) -> Vec<String> {
-    (0..count).map(|i| format!("{prefix}{i}")).collect()
-}
-
 // ---------------------------------------------------------------------------------------
 // Pipeline, as pl_ventilator.py / pl_worker.py / pl_sink.py.
+
+/// Whether a socket monitor event (its frames) is a completed handshake.
+pub fn is_handshake(frames: &[Vec<u8>]) -> bool {
+    let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
+    event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16
+}
+
+/// Where a ventilator's socket monitor publishes: a fresh inproc endpoint with `tag` in
+/// its name.
+pub fn monitor_endpoint(tag: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("inproc://{tag}-ventilator-monitor-{n}")
+}
 
 /// A bound PUSH socket that can wait until a number of workers connected.
 pub struct Ventilator {
@@ -226,9 +340,7 @@ pub struct Ventilator {
 
 impl Ventilator {
     pub fn bind(ctx: &zmq::Context, endpoint: &str) -> Ventilator {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let monitor_endpoint = format!("inproc://sbs-ventilator-monitor-{n}");
+        let monitor_endpoint = monitor_endpoint("sbs");
         let push = socket(ctx, zmq::PUSH);
         // Watch before binding, so that no connection goes unseen.
         push.monitor(
@@ -255,8 +367,7 @@ impl Ventilator {
                 .monitor
                 .recv_multipart(0)
                 .unwrap_or_else(|e| panic!("{connected} of {workers} workers connected: {e}"));
-            let event = u16::from_ne_bytes([frames[0][0], frames[0][1]]);
-            if event == zmq::SocketEvent::HANDSHAKE_SUCCEEDED as u16 {
+            if is_handshake(&frames) {
                 connected += 1;
             }
         }
@@ -292,18 +403,23 @@ pub fn work(ctx: &zmq::Context, pull_endpoint: &str, push_endpoint: &str, name: 
     }
 }
 
+/// Files one result, `<worker> <task>`, under its worker.
+pub fn file_result(by_worker: &mut BTreeMap<String, Vec<String>>, result: &str) {
+    let (worker, task) = result
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("malformed result {result:?}"));
+    by_worker
+        .entry(worker.to_owned())
+        .or_default()
+        .push(task.to_owned());
+}
+
 /// A sink: collects `tasks` results and returns the tasks each worker did.
 pub fn collect_results(pull: &zmq::Socket, tasks: usize) -> BTreeMap<String, Vec<String>> {
-    let mut by_worker: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut by_worker = BTreeMap::new();
     for i in 0..tasks {
         let result = recv_text(pull, &format!("result {} of {tasks}", i + 1));
-        let (worker, task) = result
-            .split_once(' ')
-            .unwrap_or_else(|| panic!("malformed result {result:?}"));
-        by_worker
-            .entry(worker.to_owned())
-            .or_default()
-            .push(task.to_owned());
+        file_result(&mut by_worker, &result);
     }
     by_worker
 }
