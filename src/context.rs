@@ -187,9 +187,36 @@ impl Context {
     }
 
     /// Reads an integer context option (`zmq_ctx_get`).
+    ///
+    /// `zmq_ctx_get` returns the value itself, and -1 both for a failure and for an option
+    /// whose value is -1 (`ZMQ_THREAD_SCHED_POLICY`'s default), leaving errno alone in the
+    /// second case. So a -1 is asked again with errno first set to `EFAULT` by libzmq itself
+    /// (`zmq_ctx_get` on a NULL context, in libzmq's own C runtime, which is where its errno
+    /// lives on every platform): on a live context a real failure overwrites that with
+    /// `EINVAL`, and an untouched `EFAULT` means -1 was the value.
     pub(crate) fn get_option(&self, option: u32) -> Result<i32> {
-        // SAFETY: the pointer is live for the duration of with_raw's closure.
-        self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_get(raw, option as i32) }))
+        self.with_raw(|raw| {
+            // SAFETY: the pointer is live for the duration of with_raw's closure.
+            let value = unsafe { zmq_sys::zmq_ctx_get(raw, option as i32) };
+            if value != -1 {
+                return Ok(value);
+            }
+            let first = last_error();
+            // SAFETY: libzmq checks the context pointer first and answers NULL with EFAULT
+            // without dereferencing it.
+            let primed = unsafe { zmq_sys::zmq_ctx_get(std::ptr::null_mut(), option as i32) };
+            if primed != -1 || last_error() != Error::EFAULT {
+                // Not the libzmq this reasoning holds for: keep the plain reading.
+                return Err(first);
+            }
+            // SAFETY: as above; nothing between the two calls touches errno.
+            let value = unsafe { zmq_sys::zmq_ctx_get(raw, option as i32) };
+            match (value, last_error()) {
+                (-1, Error::EFAULT) => Ok(-1),
+                (-1, error) => Err(error),
+                (value, _) => Ok(value),
+            }
+        })
     }
 
     /// Sets an integer context option (`zmq_ctx_set`).

@@ -3,7 +3,7 @@
 use std::os::raw::{c_int, c_void};
 
 use crate::context::Context;
-use crate::error::{c_string, check, Result};
+use crate::error::{c_string, check, last_error, Result};
 use crate::message::Message;
 
 macro_rules! socket_types {
@@ -360,11 +360,20 @@ impl Socket {
     }
 
     /// Receives one frame into `msg`, replacing its content (`zmq_msg_recv`).
+    ///
+    /// On failure (`EAGAIN`, `EFSM`, `ETERM`, ...) `msg` is left an empty frame: it no longer
+    /// answers [`Message::get_more`] or the properties for the frame it held before (libzmq
+    /// itself empties it on some failures and leaves it untouched on others).
     #[inline]
     pub fn recv(&self, msg: &mut Message, flags: i32) -> Result<()> {
         // SAFETY: live handle; the message is initialised and exclusively borrowed; libzmq
         // closes its old content before writing the new frame.
-        check(unsafe { zmq_sys::zmq_msg_recv(msg.raw_mut_ptr(), self.raw, flags) })?;
+        let rc = unsafe { zmq_sys::zmq_msg_recv(msg.raw_mut_ptr(), self.raw, flags) };
+        if rc == -1 {
+            let error = last_error();
+            *msg = Message::new();
+            return Err(error);
+        }
         msg.content_replaced();
         Ok(())
     }

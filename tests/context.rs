@@ -189,3 +189,14 @@ fn into_raw_keeps_the_context_alive_and_from_raw_takes_it_back() {
     assert_eq!(s.get_socket_type().unwrap(), zmq::PAIR);
     assert!(s.context().is_none());
 }
+
+#[test]
+fn thread_sched_policy_of_a_fresh_context_is_minus_one() {
+    // libzmq's default (-1, "leave as is") comes back from zmq_ctx_get as a value, not an
+    // error.
+    let ctx = zmq::Context::new();
+    assert_eq!(ctx.get_thread_sched_policy(), Ok(-1));
+    // A real failure is still one.
+    ctx.set_thread_sched_policy(0).unwrap();
+    assert_eq!(ctx.get_thread_sched_policy(), Ok(0));
+}

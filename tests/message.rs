@@ -292,3 +292,43 @@ fn copy_on_write_keeps_the_more_flag_and_metadata() {
     assert_eq!(other[0], b'h');
     assert!(other.get_more());
 }
+
+#[test]
+fn a_failed_recv_leaves_no_trace_of_the_previous_frame() {
+    let ctx = zmq::Context::new();
+    let (pull, push) = bound_pair(&ctx, zmq::PULL, zmq::PUSH);
+    push.send("head", zmq::SNDMORE).unwrap();
+    push.send("tail", 0).unwrap();
+    let mut msg = zmq::Message::new();
+    pull.recv(&mut msg, 0).unwrap();
+    assert!(msg.get_more());
+    assert_eq!(msg.gets("Socket-Type"), Some("PUSH"));
+
+    // A REQ socket refuses to receive before it sent (EFSM) without touching the message in
+    // libzmq; the message must still not answer for the frame it held before.
+    let req = socket(&ctx, zmq::REQ);
+    assert_eq!(req.recv(&mut msg, zmq::DONTWAIT), Err(zmq::Error::EFSM));
+    assert!(!msg.get_more(), "a failed recv keeps the old more flag");
+    assert_eq!(msg.gets("Socket-Type"), None);
+    assert!(msg.is_empty());
+    assert_eq!(pull.recv_bytes(0).unwrap(), b"tail");
+}
+
+#[test]
+fn a_failed_recv_into_a_copied_frame_forgets_its_origin() {
+    // Copy-on-write keeps the received frame's flags; an EAGAIN afterwards must drop them.
+    let ctx = zmq::Context::new();
+    let (publisher, subs) = publisher_with_two_subscribers(&ctx, "cow-eagain");
+    publisher.send(vec![b'h'; 100], zmq::SNDMORE).unwrap();
+    publisher.send("tail", 0).unwrap();
+    let mut head = subs[0].recv_msg(0).unwrap();
+    head[0] = b'!'; // copy-on-write
+    assert!(head.get_more());
+    assert_eq!(subs[0].recv_bytes(0).unwrap(), b"tail");
+    assert_eq!(
+        subs[0].recv(&mut head, zmq::DONTWAIT),
+        Err(zmq::Error::EAGAIN)
+    );
+    assert!(!head.get_more(), "EAGAIN kept the copied frame's more flag");
+    assert_eq!(head.gets("Socket-Type"), None);
+}
