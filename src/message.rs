@@ -13,13 +13,14 @@ use crate::error::Result;
 /// One message frame, owned: RAII over a `zmq_msg_t`, closed on drop.
 ///
 /// It dereferences to its bytes (`&msg[..]`, `msg.len()`, `msg.to_vec()`). Owned buffers
-/// (`Vec<u8>`, `Box<[u8]>`) become messages without a copy: libzmq keeps the allocation and
-/// hands it back to Rust's allocator when the last reference (possibly after the send
-/// completes in an I/O thread) is gone.
+/// (`Vec<u8>`, `Box<[u8]>`) of more than 33 bytes become messages without a copy: libzmq keeps
+/// the allocation and hands it back to Rust's allocator when the last reference (possibly
+/// after the send completes in an I/O thread) is gone. Smaller ones are copied into the
+/// message itself, which is cheaper.
 ///
 /// ```
-/// let msg = zmq::Message::from(vec![1u8, 2, 3]); // zero-copy
-/// assert_eq!(&msg[..], &[1, 2, 3]);
+/// let msg = zmq::Message::from(vec![1u8; 100]); // zero-copy
+/// assert_eq!(&msg[..], &[1; 100]);
 /// assert_eq!(zmq::Message::from("hi").as_str(), Some("hi"));
 /// ```
 pub struct Message {
@@ -398,56 +399,54 @@ where
     }
 }
 
-/// What libzmq hands back to [`free_vec`]: the original allocation's capacity.
-struct VecHint {
-    capacity: usize,
-}
+/// The largest payload every libzmq 4.x stores inside the `zmq_msg_t` itself (its "very
+/// small message" storage: 33 bytes on 64-bit targets, more on 32-bit ones). Copying that
+/// much costs less than the reference-counted header a zero-copy message makes libzmq
+/// allocate, and the vector is freed at once.
+const INLINE_MAX: usize = 33;
 
 /// Called by libzmq (possibly from an I/O thread) when the last reference to a zero-copy
-/// buffer goes away.
+/// buffer goes away. `hint` is not a pointer: it carries the vector's capacity.
 extern "C" fn free_vec(data: *mut c_void, hint: *mut c_void) {
     // Unwinding out of an `extern "C"` function aborts; nothing below can panic, but the
     // guard makes that a property of this function rather than of its callees.
     let _ = std::panic::catch_unwind(|| {
-        // SAFETY: `hint` is the Box<VecHint> leaked in `From<Vec<u8>>`, given to libzmq once
-        // and handed back here exactly once. `data` is that Vec's pointer; rebuilding the Vec
-        // with length 0 and the original capacity frees it with its original layout.
-        unsafe {
-            let hint = Box::from_raw(hint as *mut VecHint);
-            drop(Vec::from_raw_parts(data as *mut u8, 0, hint.capacity));
-        }
+        let capacity = hint as usize;
+        // SAFETY: `data` is the pointer of the Vec given to libzmq in `From<Vec<u8>>`, handed
+        // back here exactly once, and `hint` its capacity; rebuilding the Vec with length 0
+        // and that capacity frees it with its original layout.
+        unsafe { drop(Vec::from_raw_parts(data as *mut u8, 0, capacity)) };
     });
 }
 
 impl From<Vec<u8>> for Message {
     /// Zero-copy: libzmq takes the vector's allocation as it is (no shrink to fit) and frees
-    /// it through Rust's allocator, with its original capacity, when done.
+    /// it through Rust's allocator, with its original capacity, when done. A payload of at
+    /// most 33 bytes is copied into the message instead (libzmq keeps such frames inline,
+    /// without an allocation of its own) and the vector is freed at once.
     fn from(data: Vec<u8>) -> Message {
-        if data.capacity() == 0 {
-            return Message::new();
+        if data.len() <= INLINE_MAX {
+            return Message::from(data.as_slice());
         }
         let mut data = std::mem::ManuallyDrop::new(data);
         let (ptr, len, capacity) = (data.as_mut_ptr(), data.len(), data.capacity());
-        let hint = Box::into_raw(Box::new(VecHint { capacity }));
         let mut msg = zmq_sys::zmq_msg_t::default();
         // SAFETY: `ptr` points to `capacity >= len` bytes owned by us, whose ownership passes
-        // to libzmq here; free_vec releases them with the original layout, using `hint`.
+        // to libzmq here; free_vec releases them with the original layout, using the capacity
+        // carried in the hint (an integer in a pointer, never dereferenced).
         let rc = unsafe {
             zmq_sys::zmq_msg_init_data(
                 &mut msg,
                 ptr as *mut c_void,
                 len,
                 Some(free_vec),
-                hint as *mut c_void,
+                capacity as *mut c_void,
             )
         };
         if rc == -1 {
-            // Ownership did not pass: free both ourselves before reporting the failure.
-            // SAFETY: libzmq did not take the buffer or the hint; we still own them.
-            unsafe {
-                drop(Box::from_raw(hint));
-                drop(Vec::from_raw_parts(ptr, len, capacity));
-            }
+            // Ownership did not pass: free the buffer ourselves before reporting the failure.
+            // SAFETY: libzmq did not take the buffer; we still own it.
+            unsafe { drop(Vec::from_raw_parts(ptr, len, capacity)) };
             alloc_failed(len);
         }
         Message::from_initialised(msg)
@@ -455,7 +454,8 @@ impl From<Vec<u8>> for Message {
 }
 
 impl From<Box<[u8]>> for Message {
-    /// Zero-copy: libzmq takes the boxed slice and frees it with its original layout.
+    /// Zero-copy above 33 bytes (see `From<Vec<u8>>`): libzmq takes the boxed slice and frees
+    /// it with its original layout.
     fn from(data: Box<[u8]>) -> Message {
         // A boxed slice is a Vec whose capacity equals its length.
         Message::from(data.into_vec())
