@@ -1,5 +1,6 @@
 //! Waiting for several sockets and file descriptors at once: [`poll`] over [`PollItem`]s.
 
+use std::fmt;
 use std::marker::PhantomData;
 use std::os::raw::{c_int, c_long, c_short, c_void};
 use std::ptr;
@@ -77,6 +78,19 @@ const _: () = {
             == std::mem::offset_of!(zmq_sys::zmq_pollitem_t, revents)
     );
 };
+
+impl fmt::Debug for PollItem<'_> {
+    /// The socket handle (`None` for a file descriptor item), the descriptor, and the events
+    /// asked for and last reported.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PollItem")
+            .field("socket", &(!self.socket.is_null()).then_some(self.socket))
+            .field("fd", &self.fd)
+            .field("events", &PollEvents::from_bits_truncate(self.events))
+            .field("revents", &self.get_revents())
+            .finish()
+    }
+}
 
 impl<'a> PollItem<'a> {
     /// An item for an OS file descriptor (on Windows, a `SOCKET`), e.g. a pipe or a TCP

@@ -139,6 +139,18 @@ pub struct Socket {
 // owner, so moving the owner to another thread is sound.
 unsafe impl Send for Socket {}
 
+impl std::fmt::Debug for Socket {
+    /// The raw handle and the socket type, e.g. `Socket { handle: 0x55d0…, socket_type:
+    /// Some(DEALER) }` (`None` when libzmq cannot say, e.g. after the context was
+    /// terminated).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Socket")
+            .field("handle", &self.raw)
+            .field("socket_type", &self.get_socket_type().ok())
+            .finish()
+    }
+}
+
 impl Drop for Socket {
     fn drop(&mut self) {
         if self.owned {

@@ -269,3 +269,20 @@ fn poll_over_no_items_sleeps_for_the_timeout_or_refuses_forever() {
     );
     assert!(start.elapsed() >= Duration::from_millis(20));
 }
+
+#[test]
+fn poll_items_print_with_debug() {
+    let ctx = Context::new();
+    let (push, pull) = push_pull(&ctx, "debug");
+    push.send("x", 0).unwrap();
+    let mut items = [pull.as_poll_item(POLLIN)];
+    assert_eq!(zmq::poll(&mut items, WAIT_MS).unwrap(), 1);
+    let text = format!("{:?}", items[0]);
+    assert!(text.starts_with("PollItem {"), "{text}");
+    assert!(text.contains("events: POLLIN"), "{text}");
+    assert!(text.contains("revents: POLLIN"), "{text}");
+    let fd_item = PollItem::from_fd(0, POLLIN | POLLOUT);
+    let text = format!("{fd_item:?}");
+    assert!(text.contains("fd: 0"), "{text}");
+    assert!(text.contains("socket: None"), "{text}");
+}

@@ -324,3 +324,19 @@ fn one_sub_is_served_fairly_by_several_pubs() {
     }
     assert_eq!(counts.values().sum::<usize>(), 60);
 }
+
+#[test]
+fn sockets_print_their_type_with_debug() {
+    let ctx = zmq::Context::new();
+    let socket = ctx.socket(zmq::DEALER).unwrap();
+    let text = format!("{socket:?}");
+    assert!(text.starts_with("Socket {"), "{text}");
+    assert!(text.contains("DEALER"), "{text}");
+    // A struct holding a socket can derive Debug.
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    struct Holder {
+        socket: zmq::Socket,
+    }
+    assert!(format!("{:?}", Holder { socket }).contains("DEALER"));
+}
