@@ -135,6 +135,11 @@ impl Context {
                 }
             }
         };
+        Context::adopt(raw)
+    }
+
+    /// A live context over `raw` (or one that answers every call with its creation error).
+    fn adopt(raw: std::result::Result<RawCtx, Error>) -> Context {
         Context {
             shared: Arc::new(Shared {
                 raw,
@@ -142,6 +147,44 @@ impl Context {
                 term_lock: Mutex::new(()),
             }),
         }
+    }
+
+    /// The raw libzmq context (`void*`), for C code in the same process: sockets it makes with
+    /// `zmq_socket` on this pointer share `inproc://` endpoints with this context's Rust
+    /// sockets. NULL if the context was destroyed (or `zmq_ctx_new` failed).
+    ///
+    /// The context stays owned by Rust. The pointer is valid while this context or a clone or
+    /// a socket of it lives and [`Context::destroy`] was not called; C code must not terminate
+    /// it, and must close its own sockets on it first: the last Rust handle's drop waits for
+    /// every socket of the context, as `zmq_ctx_term` does.
+    ///
+    /// ```
+    /// let ctx = zmq::Context::new();
+    /// let raw = ctx.as_raw();
+    /// assert!(!raw.is_null());
+    /// // e.g. hand `raw` to a C library that calls zmq_socket(raw, ZMQ_PAIR)
+    /// ```
+    pub fn as_raw(&self) -> *mut c_void {
+        self.with_raw(Ok).unwrap_or(std::ptr::null_mut())
+    }
+
+    /// Adopts a raw libzmq context (e.g. one a C library made with `zmq_ctx_new`): the
+    /// returned `Context` owns it, and the last of its clones and sockets to go terminates
+    /// it (`zmq_ctx_term`). A NULL pointer gives a context whose every call returns
+    /// `Err(EFAULT)`.
+    ///
+    /// # Safety
+    /// `raw` must be NULL or a live context from `zmq_ctx_new` (or `zmq_init`) that nothing
+    /// else terminates afterwards: ownership passes to Rust. Other code may keep using it
+    /// (making and closing sockets) as long as the Rust side holds a handle, and must close
+    /// its sockets before the last handle is dropped, or that drop waits for them.
+    pub unsafe fn from_raw(raw: *mut c_void) -> Context {
+        let raw = if raw.is_null() {
+            Err(Error::EFAULT)
+        } else {
+            Ok(RawCtx(raw))
+        };
+        Context::adopt(raw)
     }
 
     /// Runs `f` with the raw context pointer, which stays valid for the duration of the call.

@@ -200,3 +200,108 @@ fn thread_sched_policy_of_a_fresh_context_is_minus_one() {
     ctx.set_thread_sched_policy(0).unwrap();
     assert_eq!(ctx.get_thread_sched_policy(), Ok(0));
 }
+
+/// A PAIR socket made with the raw C API, closed on drop (stands in for a C library).
+struct RawPair(*mut std::os::raw::c_void);
+
+impl RawPair {
+    fn new(ctx: *mut std::os::raw::c_void) -> RawPair {
+        // SAFETY: `ctx` is a live libzmq context.
+        let raw = unsafe { zmq_sys::zmq_socket(ctx, zmq_sys::ZMQ_PAIR as i32) };
+        assert!(!raw.is_null());
+        let timeout: i32 = 5_000;
+        // SAFETY: a live socket and an int option of the right size.
+        let rc = unsafe {
+            zmq_sys::zmq_setsockopt(
+                raw,
+                zmq_sys::ZMQ_RCVTIMEO as i32,
+                &timeout as *const i32 as *const _,
+                std::mem::size_of::<i32>(),
+            )
+        };
+        assert_eq!(rc, 0);
+        RawPair(raw)
+    }
+
+    fn bind(&self, endpoint: &str) {
+        let endpoint = std::ffi::CString::new(endpoint).unwrap();
+        // SAFETY: a live socket and a C string.
+        assert_eq!(unsafe { zmq_sys::zmq_bind(self.0, endpoint.as_ptr()) }, 0);
+    }
+
+    fn connect(&self, endpoint: &str) {
+        let endpoint = std::ffi::CString::new(endpoint).unwrap();
+        // SAFETY: a live socket and a C string.
+        assert_eq!(
+            unsafe { zmq_sys::zmq_connect(self.0, endpoint.as_ptr()) },
+            0
+        );
+    }
+
+    fn send(&self, data: &[u8]) {
+        // SAFETY: a live socket and a buffer of `data.len()` bytes.
+        let n = unsafe { zmq_sys::zmq_send(self.0, data.as_ptr() as *const _, data.len(), 0) };
+        assert_eq!(n, data.len() as i32);
+    }
+
+    fn recv(&self) -> Vec<u8> {
+        let mut buf = [0u8; 64];
+        // SAFETY: a live socket and a writable buffer of 64 bytes.
+        let n = unsafe { zmq_sys::zmq_recv(self.0, buf.as_mut_ptr() as *mut _, buf.len(), 0) };
+        assert!(n >= 0, "raw recv failed");
+        buf[..n as usize].to_vec()
+    }
+}
+
+impl Drop for RawPair {
+    fn drop(&mut self) {
+        // SAFETY: closed once, here.
+        unsafe { zmq_sys::zmq_close(self.0) };
+    }
+}
+
+#[test]
+fn a_c_socket_on_the_raw_context_shares_inproc_endpoints() {
+    let ctx = zmq::Context::new();
+    let raw_ctx = ctx.as_raw();
+    assert!(!raw_ctx.is_null());
+    let rust = common::socket(&ctx, zmq::PAIR);
+    rust.bind("inproc://shared-with-c").unwrap();
+    let c = RawPair::new(raw_ctx);
+    c.connect("inproc://shared-with-c");
+    rust.send("from rust", 0).unwrap();
+    assert_eq!(c.recv(), b"from rust");
+    c.send(b"from c");
+    assert_eq!(rust.recv_bytes(0).unwrap(), b"from c");
+    drop(c); // a C library closes its sockets before the context goes
+
+    // A terminated context hands out no pointer.
+    let mut ctx = zmq::Context::new();
+    ctx.destroy().unwrap();
+    assert!(ctx.as_raw().is_null());
+}
+
+#[test]
+fn a_raw_context_adopted_with_from_raw_is_owned_and_terminated() {
+    // SAFETY: zmq_ctx_new has no preconditions.
+    let raw_ctx = unsafe { zmq_sys::zmq_ctx_new() };
+    assert!(!raw_ctx.is_null());
+    let c = RawPair::new(raw_ctx);
+    c.bind("inproc://made-in-c");
+    // SAFETY: a live context from zmq_ctx_new that nobody else terminates.
+    let ctx = unsafe { zmq::Context::from_raw(raw_ctx) };
+    assert_eq!(ctx.as_raw(), raw_ctx);
+    let rust = common::socket(&ctx, zmq::PAIR);
+    rust.connect("inproc://made-in-c").unwrap();
+    c.send(b"hello");
+    assert_eq!(rust.recv_bytes(0).unwrap(), b"hello");
+    drop(c);
+    drop(rust);
+    // The last handle terminates it (this would hang if a socket were left open).
+    drop(ctx);
+
+    // SAFETY: NULL is allowed and gives a context that refuses every call.
+    let null = unsafe { zmq::Context::from_raw(std::ptr::null_mut()) };
+    assert!(matches!(null.socket(zmq::PAIR), Err(zmq::Error::EFAULT)));
+    assert!(null.as_raw().is_null());
+}
