@@ -1,6 +1,9 @@
 //! Turns zmq-sys's link metadata (`DEP_ZMQ_*`) into cfgs and env vars for this crate:
 //! - `cfg(zmq_draft)`: the linked libzmq has the DRAFT API, so DRAFT socket types, options and
 //!   functions are compiled in (and only then: a non-DRAFT system library still links);
+//! - `cfg(zmq_curve_public)`: the linked libzmq is 4.2.1 or newer and so has
+//!   `zmq_curve_public`; below that `CurveKeyPair::from_secret_key` never references it (a
+//!   4.1 library still links) and returns `Err(ENOTSUP)`;
 //! - `ZMQ_LINK_MODE` / `ZMQ_LINK_VERSION` (for `env!`): `system` or `vendored`, and the
 //!   version the build found.
 
@@ -8,6 +11,7 @@ use std::env;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(zmq_draft)");
+    println!("cargo::rustc-check-cfg=cfg(zmq_curve_public)");
     for var in [
         "DEP_ZMQ_DRAFT",
         "DEP_ZMQ_CURVE",
@@ -22,8 +26,24 @@ fn main() {
     if flag("DEP_ZMQ_DRAFT") {
         println!("cargo:rustc-cfg=zmq_draft");
     }
+    if env::var("DEP_ZMQ_VERSION")
+        .ok()
+        .and_then(|v| parse_version(&v))
+        .is_some_and(|v| v >= (4, 2, 1))
+    {
+        println!("cargo:rustc-cfg=zmq_curve_public");
+    }
     let mode = env::var("DEP_ZMQ_MODE").unwrap_or_else(|_| "unknown".into());
     let version = env::var("DEP_ZMQ_VERSION").unwrap_or_else(|_| "unknown".into());
     println!("cargo:rustc-env=ZMQ_LINK_MODE={mode}");
     println!("cargo:rustc-env=ZMQ_LINK_VERSION={version}");
+}
+
+/// `"4.3.5"` (or `"4.2"`) as `(4, 3, 5)`; `None` when it is not a version.
+fn parse_version(text: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().ok());
+    let major = parts.next()??;
+    let minor = parts.next().unwrap_or(Some(0))?;
+    let patch = parts.next().unwrap_or(Some(0))?;
+    Some((major, minor, patch))
 }

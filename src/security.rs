@@ -219,15 +219,14 @@ impl CurveKeyPair {
     /// Rebuilds a key pair from its secret key, deriving the public key
     /// (`zmq_curve_public`). Not in zmq 0.10.
     ///
-    /// `Err(ENOTSUP)` when the linked libzmq has no CURVE support.
+    /// `Err(ENOTSUP)` when the linked libzmq has no CURVE support, or is older than 4.2.1
+    /// (the first release with `zmq_curve_public`; the crate still builds and links against
+    /// 4.1, this function is then compiled without the call).
     pub fn from_secret_key(secret_key: &[u8; 32]) -> Result<CurveKeyPair> {
-        let secret_z85 = crate::error::c_string(&key_to_z85(secret_key))?;
-        let mut public = [0u8; KEY_Z85_LEN + 1];
-        // SAFETY: `public` has room for 40 characters and a NUL; `secret_z85` is a valid
-        // 40-character Z85 C string that outlives the call.
-        check(unsafe {
-            zmq_sys::zmq_curve_public(public.as_mut_ptr() as *mut c_char, secret_z85.as_ptr())
-        })?;
+        if !has_curve_public(crate::version()) {
+            return Err(Error::ENOTSUP);
+        }
+        let public = curve_public(secret_key)?;
         Ok(CurveKeyPair {
             public_key: key_from_z85(&public)?,
             secret_key: *secret_key,
@@ -258,5 +257,41 @@ impl fmt::Debug for CurveKeyPair {
             .field("public_key", &self.public_key_z85())
             .field("secret_key", &format_args!("<redacted>"))
             .finish()
+    }
+}
+
+/// Whether a libzmq of this version has `zmq_curve_public` (4.2.1 and newer).
+fn has_curve_public(version: (i32, i32, i32)) -> bool {
+    version >= (4, 2, 1)
+}
+
+/// The Z85 public key for a secret key (`zmq_curve_public`), NUL-terminated.
+#[cfg(zmq_curve_public)]
+fn curve_public(secret_key: &[u8; KEY_LEN]) -> Result<[u8; KEY_Z85_LEN + 1]> {
+    let secret_z85 = crate::error::c_string(&key_to_z85(secret_key))?;
+    let mut public = [0u8; KEY_Z85_LEN + 1];
+    // SAFETY: `public` has room for 40 characters and a NUL; `secret_z85` is a valid
+    // 40-character Z85 C string that outlives the call.
+    check(unsafe {
+        zmq_sys::zmq_curve_public(public.as_mut_ptr() as *mut c_char, secret_z85.as_ptr())
+    })?;
+    Ok(public)
+}
+
+/// Built against a libzmq older than 4.2.1: the symbol is not referenced, so the program links.
+#[cfg(not(zmq_curve_public))]
+fn curve_public(_secret_key: &[u8; KEY_LEN]) -> Result<[u8; KEY_Z85_LEN + 1]> {
+    Err(Error::ENOTSUP)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn curve_public_needs_libzmq_4_2_1() {
+        assert!(!super::has_curve_public((4, 1, 8)));
+        assert!(!super::has_curve_public((4, 2, 0)));
+        assert!(super::has_curve_public((4, 2, 1)));
+        assert!(super::has_curve_public((4, 3, 5)));
+        assert!(super::has_curve_public((5, 0, 0)));
     }
 }
