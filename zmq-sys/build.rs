@@ -1,6 +1,8 @@
 //! Decides which libzmq this crate links, and says which with a cargo warning.
 //!
 //! Order of decision:
+//! 0. `ZMQ_SYS_CHECK_ONLY=1` finds, builds and links nothing (see [`check_only`]): for
+//!    `cargo check`, `cargo clippy` and `cargo doc` on targets without a C toolchain;
 //! 1. an explicit request: feature `vendored` or `ZMQ_SYS_VENDORED=1` builds libzmq 4.3.5 from
 //!    source; `ZMQ_SYS_SYSTEM=1` demands the system library and fails clearly without one;
 //! 2. feature `draft` (without `ZMQ_SYS_SYSTEM=1`) builds the vendored library, because a
@@ -8,8 +10,8 @@
 //! 3. pkg-config `libzmq >= 4.1` links the system library dynamically;
 //! 4. otherwise the vendored build, so a fresh machine needs no set-up step.
 //!
-//! Metadata for dependents (`DEP_ZMQ_*`): `version`, `draft` (0/1), `curve` (0/1), `include`,
-//! `mode` (system/vendored).
+//! Metadata for dependents (`DEP_ZMQ_*`): `version`, `draft` (0/1), `curve` (0/1), `include`
+//! (absent in check-only mode), `mode` (system/vendored/check-only).
 
 use std::env;
 use std::fs;
@@ -19,6 +21,7 @@ use std::path::{Path, PathBuf};
 const ENV_VARS: &[&str] = &[
     "ZMQ_SYS_VENDORED",
     "ZMQ_SYS_SYSTEM",
+    "ZMQ_SYS_CHECK_ONLY",
     "ZMQ_SYS_BINDINGS_OUT",
     "CXXFLAGS",
 ];
@@ -32,7 +35,8 @@ struct Linked {
     version: String,
     draft: bool,
     curve: bool,
-    include: PathBuf,
+    /// Where zmq.h is; `None` when nothing was found or built (check-only mode).
+    include: Option<PathBuf>,
 }
 
 fn main() {
@@ -55,7 +59,9 @@ fn main() {
         );
     }
 
-    let linked = if want_vendored {
+    let linked = if env_flag("ZMQ_SYS_CHECK_ONLY") {
+        check_only(&manifest_dir, draft_feature)
+    } else if want_vendored {
         let why = if vendored_feature {
             "feature `vendored`"
         } else {
@@ -99,20 +105,52 @@ fn main() {
         );
     }
     #[cfg(feature = "bindgen")]
-    generate_bindings(&linked.include.join("zmq.h"));
+    match &linked.include {
+        Some(include) => generate_bindings(&include.join("zmq.h")),
+        None => fail(
+            "feature `bindgen` needs a zmq.h, and ZMQ_SYS_CHECK_ONLY=1 provides none: build \
+             without one of them",
+        ),
+    }
 
-    println!(
-        "cargo:warning=zmq-sys: linking {} libzmq {} (DRAFT API: {}, CURVE: {})",
-        linked.mode,
-        linked.version,
-        if linked.draft { "yes" } else { "no" },
-        if linked.curve { "yes" } else { "no" },
-    );
+    if linked.include.is_some() {
+        println!(
+            "cargo:warning=zmq-sys: linking {} libzmq {} (DRAFT API: {}, CURVE: {})",
+            linked.mode,
+            linked.version,
+            if linked.draft { "yes" } else { "no" },
+            if linked.curve { "yes" } else { "no" },
+        );
+    }
     println!("cargo:mode={}", linked.mode);
     println!("cargo:version={}", linked.version);
     println!("cargo:draft={}", u8::from(linked.draft));
     println!("cargo:curve={}", u8::from(linked.curve));
-    println!("cargo:include={}", linked.include.display());
+    if let Some(include) = &linked.include {
+        println!("cargo:include={}", include.display());
+    }
+}
+
+/// `ZMQ_SYS_CHECK_ONLY=1`: no libzmq is looked for, built or linked, so `cargo check`,
+/// `cargo clippy` and `cargo doc` work for any target, including ones this machine has no C
+/// compiler or libzmq for. The Rust code is the same as in a real build (the DRAFT API
+/// follows feature `draft`, as a vendored build would have it); anything this mode builds
+/// that needs linking (a test, an example, a program) fails to link. Feature `curve` still
+/// makes `libsodium-sys-stable` build libsodium for the target: turn `curve` off for such a
+/// check, or set `SODIUM_LIB_DIR` (to any directory), which makes that crate skip its build.
+fn check_only(manifest_dir: &Path, draft: bool) -> Linked {
+    let conf = read_vendor_conf(manifest_dir);
+    println!(
+        "cargo:warning=zmq-sys: ZMQ_SYS_CHECK_ONLY=1: no libzmq is built or linked (for cargo \
+         check/clippy/doc only; linking anything fails)"
+    );
+    Linked {
+        mode: "check-only",
+        version: conf.libzmq_version,
+        draft,
+        curve: env::var_os("CARGO_FEATURE_CURVE").is_some(),
+        include: None,
+    }
 }
 
 fn env_flag(name: &str) -> bool {
@@ -156,7 +194,7 @@ fn probe_system() -> Result<Linked, String> {
         version: lib.version,
         draft: false,
         curve,
-        include,
+        include: Some(include),
     })
 }
 
@@ -316,7 +354,7 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
         version: found,
         draft,
         curve,
-        include,
+        include: Some(include),
     }
 }
 
