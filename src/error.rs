@@ -11,6 +11,63 @@ use zmq_sys::errno as zerrno;
 /// `std::result::Result` with [`Error`] as its error type.
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// The errno value behind each variant, on the platform being compiled for.
+///
+/// Most are the C library's own values (through `libc`; on Windows the C runtime's
+/// `errno.h`, whose values libzmq uses there too). A few codes do not exist on every
+/// platform; there the variant still exists (code matching on it compiles everywhere) with a
+/// negative placeholder value that no operating system or libzmq reports, so libzmq can never
+/// produce it and [`Error::from_raw`] never returns it.
+mod code {
+    pub(super) use libc::{
+        E2BIG, EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EALREADY, EBADF, EBADMSG,
+        EBUSY, ECANCELED, ECHILD, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDEADLK, EDESTADDRREQ,
+        EDOM, EEXIST, EFAULT, EFBIG, EHOSTUNREACH, EIDRM, EILSEQ, EINPROGRESS, EINTR, EINVAL, EIO,
+        EISCONN, EISDIR, ELOOP, EMFILE, EMLINK, EMSGSIZE, ENAMETOOLONG, ENETDOWN, ENETRESET,
+        ENETUNREACH, ENFILE, ENOBUFS, ENODEV, ENOENT, ENOEXEC, ENOLCK, ENOMEM, ENOMSG, ENOPROTOOPT,
+        ENOSPC, ENOSYS, ENOTCONN, ENOTDIR, ENOTEMPTY, ENOTRECOVERABLE, ENOTSOCK, ENOTSUP, ENOTTY,
+        ENXIO, EOVERFLOW, EOWNERDEAD, EPERM, EPIPE, EPROTO, EPROTONOSUPPORT, EPROTOTYPE, ERANGE,
+        EROFS, ESPIPE, ESRCH, ETIMEDOUT, ETXTBSY, EXDEV,
+    };
+
+    /// `NAME = placeholder` under the cfg of the platforms that define `NAME`.
+    macro_rules! where_defined {
+        ($( #[cfg($($has:tt)*)] $name:ident = $absent:literal, )*) => {
+            $(
+                #[cfg($($has)*)]
+                pub(super) use libc::$name;
+                #[cfg(not($($has)*))]
+                pub(super) const $name: i32 = $absent;
+            )*
+        };
+    }
+
+    where_defined! {
+        // Not in the Windows C runtime.
+        #[cfg(not(windows))]
+        EDQUOT = -2,
+        #[cfg(not(windows))]
+        EHOSTDOWN = -3,
+        #[cfg(not(windows))]
+        ESTALE = -4,
+        // Not on Windows nor OpenBSD.
+        #[cfg(not(any(windows, target_os = "openbsd")))]
+        EMULTIHOP = -5,
+        // Not on OpenBSD.
+        #[cfg(not(target_os = "openbsd"))]
+        ENOLINK = -6,
+        // The STREAMS and `ENODATA` codes: not on FreeBSD, DragonFly or OpenBSD.
+        #[cfg(not(any(target_os = "freebsd", target_os = "dragonfly", target_os = "openbsd")))]
+        ENODATA = -7,
+        #[cfg(not(any(target_os = "freebsd", target_os = "dragonfly", target_os = "openbsd")))]
+        ENOSR = -8,
+        #[cfg(not(any(target_os = "freebsd", target_os = "dragonfly", target_os = "openbsd")))]
+        ENOSTR = -9,
+        #[cfg(not(any(target_os = "freebsd", target_os = "dragonfly", target_os = "openbsd")))]
+        ETIME = -10,
+    }
+}
+
 macro_rules! define_errors {
     ($( $(#[$doc:meta])* $name:ident = $value:expr, )*) => {
         /// An error reported by libzmq, named after its errno.
@@ -56,30 +113,30 @@ macro_rules! define_errors {
 
 define_errors! {
     // The 28 codes zmq 0.10 listed, in its order.
-    EACCES = libc::EACCES,
-    EADDRINUSE = libc::EADDRINUSE,
-    EAGAIN = libc::EAGAIN,
-    EBUSY = libc::EBUSY,
-    ECONNREFUSED = libc::ECONNREFUSED,
-    EFAULT = libc::EFAULT,
-    EINTR = libc::EINTR,
-    EHOSTUNREACH = libc::EHOSTUNREACH,
-    EINPROGRESS = libc::EINPROGRESS,
-    EINVAL = libc::EINVAL,
-    EMFILE = libc::EMFILE,
-    EMSGSIZE = libc::EMSGSIZE,
-    ENAMETOOLONG = libc::ENAMETOOLONG,
-    ENODEV = libc::ENODEV,
-    ENOENT = libc::ENOENT,
-    ENOMEM = libc::ENOMEM,
-    ENOTCONN = libc::ENOTCONN,
-    ENOTSOCK = libc::ENOTSOCK,
-    EPROTO = libc::EPROTO,
-    EPROTONOSUPPORT = libc::EPROTONOSUPPORT,
-    ENOTSUP = libc::ENOTSUP,
-    ENOBUFS = libc::ENOBUFS,
-    ENETDOWN = libc::ENETDOWN,
-    EADDRNOTAVAIL = libc::EADDRNOTAVAIL,
+    EACCES = code::EACCES,
+    EADDRINUSE = code::EADDRINUSE,
+    EAGAIN = code::EAGAIN,
+    EBUSY = code::EBUSY,
+    ECONNREFUSED = code::ECONNREFUSED,
+    EFAULT = code::EFAULT,
+    EINTR = code::EINTR,
+    EHOSTUNREACH = code::EHOSTUNREACH,
+    EINPROGRESS = code::EINPROGRESS,
+    EINVAL = code::EINVAL,
+    EMFILE = code::EMFILE,
+    EMSGSIZE = code::EMSGSIZE,
+    ENAMETOOLONG = code::ENAMETOOLONG,
+    ENODEV = code::ENODEV,
+    ENOENT = code::ENOENT,
+    ENOMEM = code::ENOMEM,
+    ENOTCONN = code::ENOTCONN,
+    ENOTSOCK = code::ENOTSOCK,
+    EPROTO = code::EPROTO,
+    EPROTONOSUPPORT = code::EPROTONOSUPPORT,
+    ENOTSUP = code::ENOTSUP,
+    ENOBUFS = code::ENOBUFS,
+    ENETDOWN = code::ENETDOWN,
+    EADDRNOTAVAIL = code::EADDRNOTAVAIL,
     /// The socket's state machine does not allow this call now (REQ sending twice, REQ
     /// receiving before sending, REP sending before receiving).
     EFSM = zerrno::EFSM,
@@ -90,62 +147,62 @@ define_errors! {
     /// No I/O thread available.
     EMTHREAD = zerrno::EMTHREAD,
     // The rest of POSIX, which libzmq hands through from the OS.
-    E2BIG = libc::E2BIG,
-    EAFNOSUPPORT = libc::EAFNOSUPPORT,
-    EALREADY = libc::EALREADY,
-    EBADF = libc::EBADF,
-    EBADMSG = libc::EBADMSG,
-    ECANCELED = libc::ECANCELED,
-    ECHILD = libc::ECHILD,
-    ECONNABORTED = libc::ECONNABORTED,
-    ECONNRESET = libc::ECONNRESET,
-    EDEADLK = libc::EDEADLK,
-    EDESTADDRREQ = libc::EDESTADDRREQ,
-    EDOM = libc::EDOM,
-    EDQUOT = libc::EDQUOT,
-    EEXIST = libc::EEXIST,
-    EFBIG = libc::EFBIG,
-    EHOSTDOWN = libc::EHOSTDOWN,
-    EIDRM = libc::EIDRM,
-    EILSEQ = libc::EILSEQ,
-    EIO = libc::EIO,
-    EISCONN = libc::EISCONN,
-    EISDIR = libc::EISDIR,
-    ELOOP = libc::ELOOP,
-    EMLINK = libc::EMLINK,
-    EMULTIHOP = libc::EMULTIHOP,
-    ENETRESET = libc::ENETRESET,
-    ENETUNREACH = libc::ENETUNREACH,
-    ENFILE = libc::ENFILE,
-    ENODATA = libc::ENODATA,
-    ENOEXEC = libc::ENOEXEC,
-    ENOLCK = libc::ENOLCK,
-    ENOLINK = libc::ENOLINK,
-    ENOMSG = libc::ENOMSG,
-    ENOPROTOOPT = libc::ENOPROTOOPT,
-    ENOSPC = libc::ENOSPC,
-    ENOSR = libc::ENOSR,
-    ENOSTR = libc::ENOSTR,
-    ENOSYS = libc::ENOSYS,
-    ENOTDIR = libc::ENOTDIR,
-    ENOTEMPTY = libc::ENOTEMPTY,
-    ENOTRECOVERABLE = libc::ENOTRECOVERABLE,
-    ENOTTY = libc::ENOTTY,
-    ENXIO = libc::ENXIO,
-    EOVERFLOW = libc::EOVERFLOW,
-    EOWNERDEAD = libc::EOWNERDEAD,
-    EPERM = libc::EPERM,
-    EPIPE = libc::EPIPE,
-    EPROTOTYPE = libc::EPROTOTYPE,
-    ERANGE = libc::ERANGE,
-    EROFS = libc::EROFS,
-    ESPIPE = libc::ESPIPE,
-    ESRCH = libc::ESRCH,
-    ESTALE = libc::ESTALE,
-    ETIME = libc::ETIME,
-    ETIMEDOUT = libc::ETIMEDOUT,
-    ETXTBSY = libc::ETXTBSY,
-    EXDEV = libc::EXDEV,
+    E2BIG = code::E2BIG,
+    EAFNOSUPPORT = code::EAFNOSUPPORT,
+    EALREADY = code::EALREADY,
+    EBADF = code::EBADF,
+    EBADMSG = code::EBADMSG,
+    ECANCELED = code::ECANCELED,
+    ECHILD = code::ECHILD,
+    ECONNABORTED = code::ECONNABORTED,
+    ECONNRESET = code::ECONNRESET,
+    EDEADLK = code::EDEADLK,
+    EDESTADDRREQ = code::EDESTADDRREQ,
+    EDOM = code::EDOM,
+    EDQUOT = code::EDQUOT,
+    EEXIST = code::EEXIST,
+    EFBIG = code::EFBIG,
+    EHOSTDOWN = code::EHOSTDOWN,
+    EIDRM = code::EIDRM,
+    EILSEQ = code::EILSEQ,
+    EIO = code::EIO,
+    EISCONN = code::EISCONN,
+    EISDIR = code::EISDIR,
+    ELOOP = code::ELOOP,
+    EMLINK = code::EMLINK,
+    EMULTIHOP = code::EMULTIHOP,
+    ENETRESET = code::ENETRESET,
+    ENETUNREACH = code::ENETUNREACH,
+    ENFILE = code::ENFILE,
+    ENODATA = code::ENODATA,
+    ENOEXEC = code::ENOEXEC,
+    ENOLCK = code::ENOLCK,
+    ENOLINK = code::ENOLINK,
+    ENOMSG = code::ENOMSG,
+    ENOPROTOOPT = code::ENOPROTOOPT,
+    ENOSPC = code::ENOSPC,
+    ENOSR = code::ENOSR,
+    ENOSTR = code::ENOSTR,
+    ENOSYS = code::ENOSYS,
+    ENOTDIR = code::ENOTDIR,
+    ENOTEMPTY = code::ENOTEMPTY,
+    ENOTRECOVERABLE = code::ENOTRECOVERABLE,
+    ENOTTY = code::ENOTTY,
+    ENXIO = code::ENXIO,
+    EOVERFLOW = code::EOVERFLOW,
+    EOWNERDEAD = code::EOWNERDEAD,
+    EPERM = code::EPERM,
+    EPIPE = code::EPIPE,
+    EPROTOTYPE = code::EPROTOTYPE,
+    ERANGE = code::ERANGE,
+    EROFS = code::EROFS,
+    ESPIPE = code::ESPIPE,
+    ESRCH = code::ESRCH,
+    ESTALE = code::ESTALE,
+    ETIME = code::ETIME,
+    ETIMEDOUT = code::ETIMEDOUT,
+    ETXTBSY = code::ETXTBSY,
+    EXDEV = code::EXDEV,
 }
 
 /// libzmq's fallback codes (used where the platform lacks a POSIX code) and the variant each
@@ -176,6 +233,11 @@ impl Error {
     /// their base variant, and a value that is not an errno at all gives
     /// [`Error::EUNKNOWN`].
     pub fn from_raw(raw: i32) -> Error {
+        // Negative values are no errno (and are the placeholders of codes this platform
+        // lacks, see `code`).
+        if raw < 0 {
+            return Error::EUNKNOWN;
+        }
         if let Some(e) = Error::from_known(raw) {
             return e;
         }
@@ -186,7 +248,8 @@ impl Error {
     }
 
     /// The errno value (the platform's, or libzmq's own for `EFSM`, `ETERM`, ...); -1 for
-    /// [`Error::EUNKNOWN`].
+    /// [`Error::EUNKNOWN`], and a negative placeholder for a code the platform does not have
+    /// (`EDQUOT` on Windows, `ENODATA` on FreeBSD, ...), which libzmq never reports there.
     pub fn to_raw(self) -> i32 {
         self as i32
     }
@@ -195,7 +258,8 @@ impl Error {
     /// in current state" for `EFSM`. The same text pyzmq shows for the same code.
     pub fn message(self) -> &'static str {
         static CACHE: OnceLock<Vec<OnceLock<&'static str>>> = OnceLock::new();
-        if self == Error::EUNKNOWN {
+        if self.to_raw() < 0 {
+            // EUNKNOWN, or a code this platform does not have.
             return "Unknown error";
         }
         let Some(index) = Error::ALL.iter().position(|e| *e == self) else {

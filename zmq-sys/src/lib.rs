@@ -34,11 +34,13 @@ pub use std::os::windows::io::RawSocket as RawFd;
 
 /// Error numbers libzmq can report through `zmq_errno()`, as `i32`.
 ///
-/// The POSIX ones are the platform's own values; the four libzmq-specific ones (`EFSM`,
-/// `ENOCOMPATPROTO`, `ETERM`, `EMTHREAD`) and the `*_ALT` fallbacks (the values libzmq uses
-/// on platforms whose `errno.h` lacks a code) are offsets from `ZMQ_HAUSNUMERO`.
+/// The POSIX ones are the platform's own values (on Windows, the C runtime's `errno.h`, which
+/// defines every one of them, so libzmq uses those values and not its fallbacks); the four
+/// libzmq-specific ones (`EFSM`, `ENOCOMPATPROTO`, `ETERM`, `EMTHREAD`) and the `*_ALT`
+/// fallbacks (the values zmq.h gives a code when `errno.h` lacks it) are offsets from
+/// `ZMQ_HAUSNUMERO`.
 pub mod errno {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     pub use libc::{
         EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EBUSY, ECONNABORTED, ECONNREFUSED,
         ECONNRESET, EFAULT, EHOSTUNREACH, EINPROGRESS, EINTR, EINVAL, EMFILE, EMSGSIZE,
