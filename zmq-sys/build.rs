@@ -4,9 +4,10 @@
 //! 0. `ZMQ_SYS_CHECK_ONLY=1` finds, builds and links nothing (see [`check_only`]): for
 //!    `cargo check`, `cargo clippy` and `cargo doc` on targets without a C toolchain;
 //! 1. an explicit request: feature `vendored` or `ZMQ_SYS_VENDORED=1` builds libzmq 4.3.5 from
-//!    source; `ZMQ_SYS_SYSTEM=1` demands the system library and fails clearly without one;
-//! 2. feature `draft` (without `ZMQ_SYS_SYSTEM=1`) builds the vendored library, because a
-//!    packaged libzmq rarely carries the DRAFT API;
+//!    source; `ZMQ_SYS_SYSTEM=1` demands the system library and fails clearly without one, and
+//!    fails together with feature `draft` (see [`DRAFT_NEEDS_VENDORED`]);
+//! 2. feature `draft` builds the vendored library, because a packaged libzmq rarely carries
+//!    the DRAFT API;
 //! 3. pkg-config `libzmq >= 4.1` links the system library dynamically;
 //! 4. otherwise the vendored build, so a fresh machine needs no set-up step.
 //!
@@ -25,6 +26,16 @@ const ENV_VARS: &[&str] = &[
     "ZMQ_SYS_BINDINGS_OUT",
     "CXXFLAGS",
 ];
+
+/// Why feature `draft` and `ZMQ_SYS_SYSTEM=1` cannot go together, and what to do. An error,
+/// not a warning: cargo shows no warnings of a dependency that is not a path dependency, so a
+/// warning would leave the user silently without the DRAFT API they asked for.
+const DRAFT_NEEDS_VENDORED: &str = "feature `draft` needs a libzmq built with the DRAFT API, \
+     and ZMQ_SYS_SYSTEM=1 demands the system libzmq, which these bindings never use for DRAFT \
+     (packaged builds rarely have it, and a DRAFT API other than 4.3.5's would not match the \
+     declarations). Either unset ZMQ_SYS_SYSTEM, so the vendored libzmq 4.3.5 is built with \
+     DRAFT, or turn off feature `draft` (`cargo tree -e features -i zmq-sys` shows which \
+     crate enables it).";
 
 /// The oldest system libzmq we accept.
 const MIN_SYSTEM_VERSION: &str = "4.1";
@@ -69,16 +80,11 @@ fn main() {
         };
         build_vendored(&manifest_dir, draft_feature, why)
     } else if want_system {
+        if draft_feature {
+            fail(DRAFT_NEEDS_VENDORED);
+        }
         match probe_system() {
-            Ok(linked) => {
-                if draft_feature {
-                    println!(
-                        "cargo:warning=zmq-sys: feature `draft` is ignored with ZMQ_SYS_SYSTEM=1: \
-                         the DRAFT API is only enabled on the vendored build"
-                    );
-                }
-                linked
-            }
+            Ok(linked) => linked,
             Err(e) => fail(&format!(
                 "ZMQ_SYS_SYSTEM=1 demands a system libzmq >= {MIN_SYSTEM_VERSION}, but pkg-config \
                  found none ({e}). Install it (Debian/Ubuntu: `apt-get install libzmq3-dev`; \
