@@ -81,6 +81,10 @@ macro_rules! define_errors {
         /// libzmq passes the operating system's errors through (e.g. `ENOTDIR` from
         /// `bind("ipc:///etc/passwd/x")`). A code that is still unknown becomes
         /// [`Error::EUNKNOWN`] instead of a panic.
+        ///
+        /// Every variant exists on every platform, so a `match` compiles everywhere; the few
+        /// codes a platform does not define (`EDQUOT` on Windows, `ENODATA` on FreeBSD, ...)
+        /// have a negative placeholder value there, which libzmq never reports.
         #[derive(Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
         #[error("{}", self.message())]
         #[repr(i32)]

@@ -214,3 +214,32 @@ fn every_code_exists_on_this_platform() {
         assert!(e.to_raw() > 0, "{}", e.name());
     }
 }
+
+/// The codes some platform lacks are variants everywhere, usable in patterns.
+#[test]
+fn platform_dependent_codes_are_variants_everywhere() {
+    fn lacking_somewhere(e: zmq::Error) -> bool {
+        matches!(
+            e,
+            zmq::Error::EDQUOT
+                | zmq::Error::EHOSTDOWN
+                | zmq::Error::EMULTIHOP
+                | zmq::Error::ESTALE
+                | zmq::Error::ENODATA
+                | zmq::Error::ENOSR
+                | zmq::Error::ENOSTR
+                | zmq::Error::ETIME
+                | zmq::Error::ENOLINK
+        )
+    }
+    let lacking: Vec<_> = zmq::Error::ALL
+        .iter()
+        .copied()
+        .filter(|&e| lacking_somewhere(e))
+        .collect();
+    assert_eq!(lacking.len(), 9);
+    for e in lacking {
+        assert!(!format!("{e:?}").is_empty());
+        assert!(!e.name().is_empty());
+    }
+}
