@@ -145,6 +145,10 @@ struct Waiters {
     lists: Mutex<[Vec<Waker>; 2]>,
     /// Whether any list is non-empty: the hot path reads only this.
     any: AtomicBool,
+    /// Set when tokio reports the descriptor readable (it calls the `Wake` impl below): tokio
+    /// then holds a readiness that the next operation consumes in libzmq. `poll_io` clears it
+    /// before that operation, so the wait after it does not find it set, stale.
+    edge: AtomicBool,
 }
 
 impl Waiters {
@@ -160,6 +164,11 @@ impl Waiters {
 
     fn has_waiters(&self) -> bool {
         self.any.load(Ordering::SeqCst)
+    }
+
+    /// Whether a task waits in `dir`.
+    fn waiting(&self, dir: Dir) -> bool {
+        self.has_waiters() && !lock(&self.lists)[dir as usize].is_empty()
     }
 
     /// Wakes (and forgets) the tasks waiting in the given directions.
@@ -184,10 +193,12 @@ impl Waiters {
 
 impl Wake for Waiters {
     fn wake(self: Arc<Self>) {
+        self.edge.store(true, Ordering::Relaxed);
         self.wake_dirs(true, true);
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
+        self.edge.store(true, Ordering::Relaxed);
         self.wake_dirs(true, true);
     }
 }
@@ -263,7 +274,17 @@ impl Inner {
     /// Hands the Sink's queued messages to libzmq without blocking: `Err(EAGAIN)` while it
     /// cannot take the next one, else `Ok`. A message that fails otherwise is removed and its
     /// error kept for the Sink (a direct send that flushes the queue first never sees it).
+    #[inline]
     fn flush_out(&mut self) -> Result<()> {
+        // Every send comes through here, and the queue is almost always empty.
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        self.flush_queued()
+    }
+
+    #[inline(never)]
+    fn flush_queued(&mut self) -> Result<()> {
         while let Some(frames) = self.out.front_mut() {
             match send_whole(&self.socket, frames, 0) {
                 Err(Error::EAGAIN) => return Err(Error::EAGAIN),
@@ -440,6 +461,7 @@ impl AsyncSocket {
                 let waiters = Arc::new(Waiters {
                     lists: Mutex::new([Vec::new(), Vec::new()]),
                     any: AtomicBool::new(false),
+                    edge: AtomicBool::new(false),
                 });
                 Ok(AsyncSocket {
                     fd,
@@ -567,6 +589,16 @@ impl AsyncSocket {
         mut op: impl FnMut(&mut Inner) -> Result<R>,
     ) -> Poll<Result<R>> {
         let coop = ready!(::tokio::task::coop::poll_proceed(cx));
+        if self.waiters.edge.load(Ordering::Relaxed) {
+            // tokio woke us for an edge that the operation below consumes: forget that
+            // readiness before it does (only if no newer edge came in meanwhile), or the next
+            // wait would find it set, stale, and go round once more for nothing.
+            self.waiters.edge.store(false, Ordering::Relaxed);
+            let mut broadcast = TaskContext::from_waker(&self.broadcast);
+            if let Poll::Ready(Ok(mut guard)) = self.fd.poll_read_ready(&mut broadcast) {
+                guard.clear_ready();
+            }
+        }
         let mut registered = false;
         let mut retries = 0;
         loop {
@@ -585,6 +617,25 @@ impl AsyncSocket {
             if !registered {
                 self.waiters.register(dir, cx.waker());
                 registered = true;
+            }
+            // A receive that failed with EAGAIN has just processed the socket's commands itself
+            // (libzmq does that on every non-blocking miss), under this lock: from here on any
+            // change signals the descriptor, and ZMQ_EVENTS would tell nothing new — unless a
+            // sender waits for a change this receive consumed. (A send processes commands only
+            // now and then, so a failed send always reads ZMQ_EVENTS.)
+            if dir == Dir::Recv && retries < READY_RETRIES && !self.waiters.waiting(Dir::Send) {
+                self.unlock(inner);
+                let mut broadcast = TaskContext::from_waker(&self.broadcast);
+                match self.fd.poll_read_ready(&mut broadcast) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(mut guard)) => guard.clear_ready(),
+                    Poll::Ready(Err(e)) => {
+                        self.waiters.wake_dirs(true, true);
+                        return Poll::Ready(Err(from_io(e)));
+                    }
+                }
+                retries += 1;
+                continue;
             }
             // The operation (or someone else's) may have consumed the descriptor's signal:
             // ZMQ_EVENTS is the truth now, and from here on any change signals the descriptor.
