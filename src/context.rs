@@ -319,3 +319,22 @@ fn examine_library() -> Option<std::result::Result<(), String>> {
     }
     Some(Ok(()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_option_read_is_still_an_error() {
+        // -1 with errno set by libzmq (an option it does not know) is a failure; only -1 as
+        // a value (see `get_option`) is `Ok(-1)`.
+        let ctx = Context::new();
+        assert_eq!(ctx.get_option(9999), Err(Error::EINVAL));
+        assert_eq!(
+            ctx.get_option(zmq_sys::ZMQ_THREAD_SCHED_POLICY),
+            Ok(-1),
+            "libzmq's default"
+        );
+        assert_eq!(ctx.get_option(zmq_sys::ZMQ_IO_THREADS), Ok(1));
+    }
+}

@@ -196,7 +196,6 @@ fn thread_sched_policy_of_a_fresh_context_is_minus_one() {
     // error.
     let ctx = zmq::Context::new();
     assert_eq!(ctx.get_thread_sched_policy(), Ok(-1));
-    // A real failure is still one.
     ctx.set_thread_sched_policy(0).unwrap();
     assert_eq!(ctx.get_thread_sched_policy(), Ok(0));
 }
