@@ -41,12 +41,12 @@ fn linger_child_sender() {
 
 #[test]
 fn async_sender_drops_right_after_send_and_still_delivers() {
-    // A free port: bind, read it back, unbind; the child connects to it before anyone listens.
+    // An ipc endpoint nobody listens on yet (a path, so no port another process could take
+    // meanwhile); the child connects to it before anyone listens.
+    let path = std::env::temp_dir().join(format!("zmq-rs-linger-{}.ipc", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let endpoint = format!("ipc://{}", path.display());
     let ctx = zmq::Context::new();
-    let probe = ctx.socket(zmq::PULL).unwrap();
-    probe.bind("tcp://127.0.0.1:*").unwrap();
-    let endpoint = probe.get_last_endpoint().unwrap().unwrap();
-    drop(probe);
 
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "linger_child_sender", "--ignored", "--nocapture"])
@@ -101,6 +101,8 @@ fn async_sender_drops_right_after_send_and_still_delivers() {
         assert!(!line.contains("FAILED"), "child: {line}");
     }
     std::mem::forget(kill_on_failure);
+    drop(pull);
+    let _ = std::fs::remove_file(&path);
 }
 
 /// Kills the child if the test fails (panics) before it exited.
