@@ -1,0 +1,756 @@
+//! The safe layer against raw libzmq, in the same run: ZeroMQ's own perf-tool workloads, one
+//! process, sender and receiver on two threads. Prints a table and writes a CSV of every
+//! round; fails nothing on speed (issue 11, first step).
+//!
+//! ```sh
+//! cargo bench --features tokio --bench zmq_perf
+//! ```
+//!
+//! - Throughput: PUSH → PULL, 1 B, 64 B, 1 KiB, 64 KiB and 1 MiB over inproc, ipc and tcp on
+//!   127.0.0.1; messages/s and MB/s, timed by the receiver from the start signal to its last
+//!   message. Default high-water marks and one I/O thread (libzmq's defaults).
+//! - Latency: REQ ↔ REP round trips of 1 B and 1 KiB; mean and p99 one way (round trip / 2).
+//! - The physical limit beside the tcp rows: a plain `std::net` loopback pair writing 64 KiB
+//!   and 1 MiB chunks, in GB/s.
+//! - Heap allocations per message of our layer's steady-state paths, counted by a global
+//!   allocator on the calling thread.
+//!
+//! Columns, each a ratio to (a) measured in the same round; the order of the columns is
+//! rotated from round to round; the table shows the median of the per-round ratios and their
+//! range:
+//! - (a) raw FFI through `zmq_sys` with libzmq's perf-tool call sequence: per message
+//!   `zmq_msg_init_size` + memcpy + `zmq_msg_send`; the receiver reuses one `zmq_msg_t` with
+//!   `zmq_msg_recv`;
+//! - (a') the same code again: the A/A noise floor;
+//! - (b) the safe API as a user writes it: `send(&[u8], 0)` and `recv_bytes(0)`;
+//! - (c) the fastest safe path: a reused `Message` with `recv` (the REP side echoes it with
+//!   `send_message`); from 64 KiB up each message is sent as an owned `Vec` (zero-copy; the
+//!   vector is filled per message, as a producer would fill it).
+//!
+//! Environment (as in `async_perf`): `ZMQ_BENCH_QUICK=1` (3 rounds of short cells, for CI),
+//! `ZMQ_BENCH_ROUNDS=<n>` (default 9), `ZMQ_BENCH_CELLS=<text>` (only the cells whose name
+//! contains the text, e.g. `thr-tcp`, `lat-`, `-65536`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::mem::MaybeUninit;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+#[path = "common/perf.rs"]
+mod perf;
+use perf::*;
+
+const THR_SIZES: [usize; 5] = [1, 64, 1024, 65_536, 1_048_576];
+const LAT_SIZES: [usize; 2] = [1, 1024];
+/// The zmq_perf tables list inproc first (the cheapest transport shows the layer's cost best).
+const ORDER: [Transport; 3] = [Transport::Inproc, Transport::Ipc, Transport::Tcp];
+/// From this size up, column (c) sends owned vectors without a copy.
+const ZERO_COPY_FROM: usize = 65_536;
+
+// ---------------------------------------------------------------------------------------------
+// A counting allocator: heap allocations made by the current thread.
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // `try_with`: the allocator may run while the thread-local is being torn down.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; counting touches only a
+// const-initialised thread-local `Cell`, which never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_here() -> u64 {
+    ALLOCATIONS.with(|c| c.get())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The columns.
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Col {
+    Raw,
+    RawAgain,
+    Safe,
+    Fast,
+    /// Raw loopback TCP through `std::net` (throughput over tcp, 64 KiB and up only).
+    Tcp,
+}
+
+impl Col {
+    const ZMQ: [Col; 4] = [Col::Raw, Col::RawAgain, Col::Safe, Col::Fast];
+
+    fn name(self) -> &'static str {
+        match self {
+            Col::Raw => "a",
+            Col::RawAgain => "a'",
+            Col::Safe => "b",
+            Col::Fast => "c",
+            Col::Tcp => "tcp",
+        }
+    }
+}
+
+/// `rc`, or a panic naming the call and libzmq's error when it is -1.
+fn check(rc: i32, what: &str) -> i32 {
+    if rc == -1 {
+        // SAFETY: zmq_errno only reads the calling thread's errno.
+        let errno = unsafe { zmq_sys::zmq_errno() };
+        panic!("{what} failed: {}", zmq::Error::from_raw(errno));
+    }
+    rc
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throughput: one sender and one receiver function per column, run on two threads.
+
+type Sender = fn(&mut zmq::Socket, &[u8], usize);
+type Receiver = fn(&mut zmq::Socket, usize, usize);
+
+fn thr_fns(col: Col) -> (Sender, Receiver) {
+    match col {
+        Col::Raw | Col::RawAgain => (raw_send, raw_recv),
+        Col::Safe => (safe_send, safe_recv),
+        Col::Fast => (fast_send, fast_recv),
+        Col::Tcp => unreachable!("raw TCP has no zmq sockets"),
+    }
+}
+
+/// `zmq_msg_init_size` + memcpy + `zmq_msg_send` per message, as libzmq's perf tools do.
+#[inline(never)]
+fn raw_send(push: &mut zmq::Socket, payload: &[u8], n: usize) {
+    let socket = push.as_mut_ptr();
+    for _ in 0..n {
+        let mut msg = MaybeUninit::<zmq_sys::zmq_msg_t>::uninit();
+        // SAFETY: init_size initialises the message before anything reads it; its data has
+        // room for `payload.len()` bytes; a successful send takes the message over.
+        unsafe {
+            check(
+                zmq_sys::zmq_msg_init_size(msg.as_mut_ptr(), payload.len()),
+                "zmq_msg_init_size",
+            );
+            std::ptr::copy_nonoverlapping(
+                payload.as_ptr(),
+                zmq_sys::zmq_msg_data(msg.as_mut_ptr()) as *mut u8,
+                payload.len(),
+            );
+            check(
+                zmq_sys::zmq_msg_send(msg.as_mut_ptr(), socket, 0),
+                "zmq_msg_send",
+            );
+        }
+    }
+}
+
+/// One `zmq_msg_t` reused for every `zmq_msg_recv`.
+#[inline(never)]
+fn raw_recv(pull: &mut zmq::Socket, size: usize, n: usize) {
+    let socket = pull.as_mut_ptr();
+    let mut msg = MaybeUninit::<zmq_sys::zmq_msg_t>::uninit();
+    // SAFETY: the message is initialised before the first receive and closed once at the end;
+    // each receive replaces (and releases) the previous content.
+    unsafe {
+        check(zmq_sys::zmq_msg_init(msg.as_mut_ptr()), "zmq_msg_init");
+        for _ in 0..n {
+            let len = check(
+                zmq_sys::zmq_msg_recv(msg.as_mut_ptr(), socket, 0),
+                "zmq_msg_recv",
+            );
+            assert_eq!(len as usize, size);
+        }
+        zmq_sys::zmq_msg_close(msg.as_mut_ptr());
+    }
+}
+
+#[inline(never)]
+fn safe_send(push: &mut zmq::Socket, payload: &[u8], n: usize) {
+    for _ in 0..n {
+        push.send(payload, 0).unwrap();
+    }
+}
+
+#[inline(never)]
+fn safe_recv(pull: &mut zmq::Socket, size: usize, n: usize) {
+    for _ in 0..n {
+        let bytes = pull.recv_bytes(0).unwrap();
+        assert_eq!(bytes.len(), size);
+    }
+}
+
+#[inline(never)]
+fn fast_send(push: &mut zmq::Socket, payload: &[u8], n: usize) {
+    if payload.len() >= ZERO_COPY_FROM {
+        for _ in 0..n {
+            // The producer fills its own buffer, which then goes to libzmq without a copy.
+            let owned = vec![7u8; payload.len()];
+            push.send(owned, 0).unwrap();
+        }
+    } else {
+        for _ in 0..n {
+            push.send(payload, 0).unwrap();
+        }
+    }
+}
+
+#[inline(never)]
+fn fast_recv(pull: &mut zmq::Socket, size: usize, n: usize) {
+    let mut msg = zmq::Message::new();
+    for _ in 0..n {
+        pull.recv(&mut msg, 0).unwrap();
+        assert_eq!(msg.len(), size);
+    }
+}
+
+/// The receiver's time from the start signal to its last message.
+fn thr_run(
+    col: Col,
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    t: Transport,
+    size: usize,
+    n: usize,
+) -> Duration {
+    if col == Col::Tcp {
+        return raw_tcp(size, n);
+    }
+    let (sender, receiver) = thr_fns(col);
+    let (mut push, mut pull) = push_pull(ctx, eps, t);
+    let go = Arc::new(Barrier::new(2));
+    let go2 = go.clone();
+    let sending = thread::spawn(move || {
+        let payload = vec![7u8; size];
+        go2.wait();
+        sender(&mut push, &payload, n);
+        push
+    });
+    let receiving = thread::spawn(move || {
+        go.wait();
+        let start = Instant::now();
+        receiver(&mut pull, size, n);
+        (start.elapsed(), pull)
+    });
+    // The sender's socket stays open until the receiver has everything.
+    let (elapsed, _pull) = receiving.join().unwrap();
+    let _push = sending.join().unwrap();
+    elapsed
+}
+
+/// `n` chunks of `chunk` bytes through a plain loopback TCP connection (`std::net`).
+fn raw_tcp(chunk: usize, n: usize) -> Duration {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let go = Arc::new(Barrier::new(2));
+    let go2 = go.clone();
+    let sending = thread::spawn(move || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.set_nodelay(true).unwrap();
+        let payload = vec![7u8; chunk];
+        go2.wait();
+        for _ in 0..n {
+            stream.write_all(&payload).unwrap();
+        }
+        stream
+    });
+    let (mut stream, _) = listener.accept().unwrap();
+    let mut buf = vec![0u8; chunk];
+    let total = chunk * n;
+    go.wait();
+    let start = Instant::now();
+    let mut got = 0;
+    while got < total {
+        let k = stream.read(&mut buf).unwrap();
+        assert!(k > 0, "raw TCP: the sender closed early");
+        got += k;
+    }
+    let elapsed = start.elapsed();
+    drop(sending.join().unwrap());
+    elapsed
+}
+
+// ---------------------------------------------------------------------------------------------
+// Latency: the client times every round trip; the server echoes the request.
+
+type Client = fn(&mut zmq::Socket, &[u8], usize) -> Vec<u64>;
+type Server = fn(&mut zmq::Socket, usize, usize);
+
+fn lat_fns(col: Col) -> (Client, Server) {
+    match col {
+        Col::Raw | Col::RawAgain => (raw_client, raw_server),
+        Col::Safe => (safe_client, safe_server),
+        Col::Fast => (fast_client, fast_server),
+        Col::Tcp => unreachable!("no raw TCP latency column"),
+    }
+}
+
+#[inline(never)]
+fn raw_client(req: &mut zmq::Socket, payload: &[u8], n: usize) -> Vec<u64> {
+    let socket = req.as_mut_ptr();
+    let mut samples = Vec::with_capacity(n);
+    let mut reply = MaybeUninit::<zmq_sys::zmq_msg_t>::uninit();
+    // SAFETY: as in raw_send and raw_recv: every message is initialised before use, a sent
+    // one belongs to libzmq, the reply message is reused and closed once.
+    unsafe {
+        check(zmq_sys::zmq_msg_init(reply.as_mut_ptr()), "zmq_msg_init");
+        for _ in 0..n {
+            let start = Instant::now();
+            let mut msg = MaybeUninit::<zmq_sys::zmq_msg_t>::uninit();
+            check(
+                zmq_sys::zmq_msg_init_size(msg.as_mut_ptr(), payload.len()),
+                "zmq_msg_init_size",
+            );
+            std::ptr::copy_nonoverlapping(
+                payload.as_ptr(),
+                zmq_sys::zmq_msg_data(msg.as_mut_ptr()) as *mut u8,
+                payload.len(),
+            );
+            check(
+                zmq_sys::zmq_msg_send(msg.as_mut_ptr(), socket, 0),
+                "zmq_msg_send",
+            );
+            let len = check(
+                zmq_sys::zmq_msg_recv(reply.as_mut_ptr(), socket, 0),
+                "zmq_msg_recv",
+            );
+            samples.push(nanos(start.elapsed()));
+            assert_eq!(len as usize, payload.len());
+        }
+        zmq_sys::zmq_msg_close(reply.as_mut_ptr());
+    }
+    samples
+}
+
+/// Receives into one `zmq_msg_t` and sends that same message back (libzmq empties it).
+#[inline(never)]
+fn raw_server(rep: &mut zmq::Socket, _size: usize, n: usize) {
+    let socket = rep.as_mut_ptr();
+    let mut msg = MaybeUninit::<zmq_sys::zmq_msg_t>::uninit();
+    // SAFETY: initialised once; a successful send leaves it an initialised empty message,
+    // which the next receive fills; closed once at the end.
+    unsafe {
+        check(zmq_sys::zmq_msg_init(msg.as_mut_ptr()), "zmq_msg_init");
+        for _ in 0..n {
+            check(
+                zmq_sys::zmq_msg_recv(msg.as_mut_ptr(), socket, 0),
+                "zmq_msg_recv",
+            );
+            check(
+                zmq_sys::zmq_msg_send(msg.as_mut_ptr(), socket, 0),
+                "zmq_msg_send",
+            );
+        }
+        zmq_sys::zmq_msg_close(msg.as_mut_ptr());
+    }
+}
+
+#[inline(never)]
+fn safe_client(req: &mut zmq::Socket, payload: &[u8], n: usize) -> Vec<u64> {
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        req.send(payload, 0).unwrap();
+        let reply = req.recv_bytes(0).unwrap();
+        samples.push(nanos(start.elapsed()));
+        assert_eq!(reply.len(), payload.len());
+    }
+    samples
+}
+
+#[inline(never)]
+fn safe_server(rep: &mut zmq::Socket, _size: usize, n: usize) {
+    for _ in 0..n {
+        let request = rep.recv_bytes(0).unwrap();
+        rep.send(&request[..], 0).unwrap();
+    }
+}
+
+#[inline(never)]
+fn fast_client(req: &mut zmq::Socket, payload: &[u8], n: usize) -> Vec<u64> {
+    let mut samples = Vec::with_capacity(n);
+    let mut reply = zmq::Message::new();
+    for _ in 0..n {
+        let start = Instant::now();
+        req.send(payload, 0).unwrap();
+        req.recv(&mut reply, 0).unwrap();
+        samples.push(nanos(start.elapsed()));
+        assert_eq!(reply.len(), payload.len());
+    }
+    samples
+}
+
+#[inline(never)]
+fn fast_server(rep: &mut zmq::Socket, _size: usize, n: usize) {
+    let mut msg = zmq::Message::new();
+    for _ in 0..n {
+        rep.recv(&mut msg, 0).unwrap();
+        rep.send_message(&mut msg, 0).unwrap();
+    }
+}
+
+/// Round-trip times in nanoseconds.
+fn lat_run(
+    col: Col,
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    t: Transport,
+    size: usize,
+    n: usize,
+) -> Vec<u64> {
+    let (client, server) = lat_fns(col);
+    let (mut req, mut rep) = req_rep(ctx, eps, t);
+    let go = Arc::new(Barrier::new(2));
+    let go2 = go.clone();
+    let serving = thread::spawn(move || {
+        go2.wait();
+        server(&mut rep, size, n);
+        rep
+    });
+    let asking = thread::spawn(move || {
+        let payload = vec![7u8; size];
+        go.wait();
+        (client(&mut req, &payload, n), req)
+    });
+    let (samples, _req) = asking.join().unwrap();
+    let _rep = serving.join().unwrap();
+    samples
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CSV of every round.
+
+struct Csv {
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl Csv {
+    fn create() -> Csv {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+        let dir = target.join("zmq_perf");
+        std::fs::create_dir_all(&dir).expect("cannot create target/zmq_perf");
+        let stamp = utc_now()
+            .replace([' ', ':'], "-")
+            .trim_end_matches("-UTC")
+            .to_string();
+        let path = dir.join(format!("rounds-{stamp}.csv"));
+        let mut out = BufWriter::new(File::create(&path).expect("cannot create the CSV file"));
+        writeln!(
+            out,
+            "workload,transport,size,round,position,column,count,seconds,msgs_per_s,mb_per_s,mean_one_way_us,p99_one_way_us"
+        )
+        .unwrap();
+        Csv { path, out }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &mut self,
+        workload: &str,
+        t: Transport,
+        size: usize,
+        round: usize,
+        position: usize,
+        col: Col,
+        count: usize,
+        seconds: f64,
+        latency: Option<(f64, f64)>,
+    ) {
+        let (rate, mbs) = if latency.is_none() {
+            let rate = count as f64 / seconds;
+            (
+                format!("{rate:.1}"),
+                format!("{:.3}", rate * size as f64 / 1e6),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        let (mean, p99) = latency.map_or((String::new(), String::new()), |(m, p)| {
+            (format!("{m:.3}"), format!("{p:.3}"))
+        });
+        writeln!(
+            self.out,
+            "{workload},{},{size},{round},{position},{},{count},{seconds:.6},{rate},{mbs},{mean},{p99}",
+            t.name(),
+            col.name()
+        )
+        .unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tables.
+
+/// Per-round ratios `f(x, a)` of column `x` against (a).
+fn ratios(a: &[f64], x: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
+    a.iter().zip(x).map(|(&a, &x)| f(x, a)).collect()
+}
+
+fn throughput_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mut Csv) {
+    println!();
+    println!("Throughput, PUSH -> PULL (sender and receiver on two threads, default HWM).");
+    println!("(a) msg/s and MB/s: medians over the rounds; the other columns: rate / rate of (a)");
+    println!("in the same round, median [min–max] (above 1 = faster than raw FFI). raw TCP: the");
+    println!("std::net loopback limit in GB/s (median) and (a)'s rate as a fraction of it.");
+    println!(
+        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+        "cell",
+        "msgs",
+        "(a) m/s",
+        "(a) MB/s",
+        "(a') A/A",
+        "(b) safe",
+        "(c) fastest",
+        "TCP GB/s",
+        "(a)/TCP"
+    );
+    for t in ORDER {
+        for size in THR_SIZES {
+            let cell = format!("thr-{}-{}", t.name(), size);
+            if !cfg.wants(&cell) {
+                continue;
+            }
+            let start = if size > 4096 { 200 } else { 20_000 };
+            let n = calibrate(cfg, start, |n| {
+                thr_run(Col::Raw, ctx, eps, t, size, n).as_secs_f64()
+            });
+            let mut cols = Col::ZMQ.to_vec();
+            if t == Transport::Tcp && size >= 65_536 {
+                cols.push(Col::Tcp);
+            }
+            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 5];
+            for round in 0..cfg.rounds {
+                for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
+                    let d = thr_run(col, ctx, eps, t, size, n).as_secs_f64();
+                    csv.row("throughput", t, size, round, position, col, n, d, None);
+                    secs[col as usize].push(d);
+                }
+            }
+            let a = &secs[Col::Raw as usize];
+            let rate = median(a).recip() * n as f64;
+            let faster = |x: f64, a: f64| a / x;
+            let tcp = &secs[Col::Tcp as usize];
+            let (tcp_gbs, frac) = if tcp.is_empty() {
+                ("-".to_string(), "-".to_string())
+            } else {
+                let gbs = n as f64 * size as f64 / median(tcp) / 1e9;
+                let frac = median(&ratios(a, tcp, |x, a| x / a));
+                (format!("{gbs:.2}"), format!("{frac:.3}"))
+            };
+            println!(
+                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+                format!("{} {}", t.name(), size_text(size)),
+                n,
+                rate_text(rate),
+                rate * size as f64 / 1e6,
+                ratio_text(&ratios(a, &secs[Col::RawAgain as usize], faster)),
+                ratio_text(&ratios(a, &secs[Col::Safe as usize], faster)),
+                ratio_text(&ratios(a, &secs[Col::Fast as usize], faster)),
+                tcp_gbs,
+                frac,
+            );
+        }
+    }
+}
+
+fn latency_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mut Csv) {
+    println!();
+    println!("Latency, REQ <-> REP round trips (client and server on two threads); one way =");
+    println!("round trip / 2 in µs, (a)'s mean and p99 are medians over the rounds; the other");
+    println!("columns: their mean (and p99) / (a)'s in the same round, median [min–max]");
+    println!("(below 1 = faster than raw FFI).");
+    println!(
+        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+        "cell",
+        "trips",
+        "(a) µs",
+        "a p99",
+        "(a') mean",
+        "(b) mean",
+        "(c) mean",
+        "(b) p99",
+        "(c) p99"
+    );
+    for t in ORDER {
+        for size in LAT_SIZES {
+            let cell = format!("lat-{}-{}", t.name(), size);
+            if !cfg.wants(&cell) {
+                continue;
+            }
+            let n = calibrate(cfg, 1_000, |n| {
+                let samples = lat_run(Col::Raw, ctx, eps, t, size, n);
+                samples.iter().sum::<u64>() as f64 / 1e9
+            });
+            // [column] -> per-round (mean, p99)
+            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 4];
+            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 4];
+            for round in 0..cfg.rounds {
+                for (position, col) in rotated_order(&Col::ZMQ, round).into_iter().enumerate() {
+                    let mut samples = lat_run(col, ctx, eps, t, size, n);
+                    let total = samples.iter().sum::<u64>() as f64 / 1e9;
+                    let (mean, p99) = one_way_us(&mut samples);
+                    csv.row(
+                        "latency",
+                        t,
+                        size,
+                        round,
+                        position,
+                        col,
+                        n,
+                        total,
+                        Some((mean, p99)),
+                    );
+                    means[col as usize].push(mean);
+                    p99s[col as usize].push(p99);
+                }
+            }
+            let slower = |x: f64, a: f64| x / a;
+            let (am, ap) = (&means[Col::Raw as usize], &p99s[Col::Raw as usize]);
+            println!(
+                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+                format!("{} {}", t.name(), size_text(size)),
+                n,
+                median(am),
+                median(ap),
+                ratio_text(&ratios(am, &means[Col::RawAgain as usize], slower)),
+                ratio_text(&ratios(am, &means[Col::Safe as usize], slower)),
+                ratio_text(&ratios(am, &means[Col::Fast as usize], slower)),
+                ratio_text(&ratios(ap, &p99s[Col::Safe as usize], slower)),
+                ratio_text(&ratios(ap, &p99s[Col::Fast as usize], slower)),
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heap allocations per message on our layer's steady-state paths.
+
+/// Allocations the current thread makes per call of `step`, over `n` calls.
+fn per_message(n: usize, mut step: impl FnMut()) -> f64 {
+    let before = allocations_here();
+    for _ in 0..n {
+        step();
+    }
+    (allocations_here() - before) as f64 / n as f64
+}
+
+fn allocation_counts(ctx: &zmq::Context, eps: &mut Endpoints) {
+    const N: usize = 2_000;
+    println!();
+    println!("Heap allocations per message made through Rust's allocator on the calling thread");
+    println!("(our layer and the caller; libzmq's own malloc calls are C and not counted), over");
+    println!("{N} messages after a warm-up, inproc PUSH -> PULL on one thread (unlimited HWM):");
+    let (push, pull) = push_pull(ctx, eps, Transport::Inproc);
+    push.set_sndhwm(0).unwrap();
+    pull.set_rcvhwm(0).unwrap();
+    let mut msg = zmq::Message::new();
+    let mut buf = vec![0u8; 2048];
+    for size in [1usize, 64, 1024] {
+        let payload = vec![7u8; size];
+        // Warm-up: one pass of every path, so lazily built state is not counted.
+        push.send(&payload[..], 0).unwrap();
+        pull.recv(&mut msg, 0).unwrap();
+        let send = per_message(N, || push.send(&payload[..], 0).unwrap());
+        let recv_msg = per_message(N, || pull.recv(&mut msg, 0).unwrap());
+        for _ in 0..N {
+            push.send(&payload[..], 0).unwrap();
+        }
+        let recv_into = per_message(N, || {
+            pull.recv_into(&mut buf, 0).unwrap();
+        });
+        for _ in 0..N {
+            push.send(&payload[..], 0).unwrap();
+        }
+        let recv_bytes = per_message(N, || {
+            pull.recv_bytes(0).unwrap();
+        });
+        println!(
+            "  {:>5}: send(&[u8]) {send:.2}   recv(&mut Message) {recv_msg:.2}   recv_into {recv_into:.2}   \
+             recv_bytes {recv_bytes:.2} (its Vec)",
+            size_text(size)
+        );
+    }
+    let payload = vec![7u8; 65_536];
+    let zero_copy = per_message(200, || push.send(payload.clone(), 0).unwrap());
+    for _ in 0..200 {
+        pull.recv(&mut msg, 0).unwrap();
+    }
+    println!(
+        "  64KiB: send(Vec) zero-copy {zero_copy:.2} (the caller's own Vec; none in our layer)"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn main() {
+    let quick = std::env::var("ZMQ_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    let mut cfg = Config::from_env();
+    // Shorter cells than async_perf's: four (or five) columns per round and 21 cells.
+    (cfg.target, cfg.calibrate_min) = if quick { (0.02, 0.005) } else { (0.15, 0.04) };
+    let ctx = zmq::Context::new();
+    let mut eps = Endpoints::new("zmq-perf");
+    let mut csv = Csv::create();
+    let (major, minor, patch) = zmq::version();
+    let cores = thread::available_parallelism().map_or(0, |n| n.get());
+    println!("zmq_perf: the safe layer against raw libzmq calls, same process, same run");
+    println!("date:    {}", utc_now());
+    println!("machine: nproc {cores}, {}", cpu_model());
+    println!(
+        "libzmq:  {major}.{minor}.{patch} ({} build)",
+        env!("ZMQ_LINK_MODE")
+    );
+    println!(
+        "rounds:  {} (column order rotated each round), ~{:.2} s per (a) cell-round{}",
+        cfg.rounds,
+        cfg.target,
+        if quick { " (quick mode)" } else { "" }
+    );
+    println!("columns: (a) raw zmq_sys, perf-tool sequence; (a') the same again (A/A noise);");
+    println!("         (b) safe API as written by users (send(&[u8]), recv_bytes);");
+    println!("         (c) fastest safe path (reused Message; owned Vec zero-copy from 64 KiB)");
+    println!("(a0) C: not built — this version of the harness has no C build step yet (it needs");
+    println!("         the vendored static libzmq's directory exported by zmq-sys as metadata)");
+    println!("pyzmq: not measured in this version of the harness");
+    println!("zeromq (pure-Rust zmq.rs): not measured in this version of the harness");
+    let started = Instant::now();
+    throughput_table(&cfg, &ctx, &mut eps, &mut csv);
+    latency_table(&cfg, &ctx, &mut eps, &mut csv);
+    allocation_counts(&ctx, &mut eps);
+    csv.out.flush().unwrap();
+    println!();
+    println!("every round: {}", csv.path.display());
+    println!("total time {:.0} s", started.elapsed().as_secs_f64());
+}
