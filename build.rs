@@ -5,7 +5,11 @@
 //!   `zmq_curve_public`; below that `CurveKeyPair::from_secret_key` never references it (a
 //!   4.1 library still links) and returns `Err(ENOTSUP)`;
 //! - `ZMQ_LINK_MODE` / `ZMQ_LINK_VERSION` (for `env!`): `system` or `vendored`, and the
-//!   version the build found.
+//!   version the build found;
+//! - `ZMQ_LINK_INCLUDE` / `ZMQ_LINK_LIBDIR` / `ZMQ_LINK_SODIUM_LIBDIR` (for `env!`, empty
+//!   when unknown): zmq.h's directory, the directory of the libzmq linked (the vendored static
+//!   one) and of the vendored libsodium, so the zmq_perf bench can build its C column against
+//!   the same library.
 
 use std::env;
 
@@ -17,6 +21,9 @@ fn main() {
         "DEP_ZMQ_CURVE",
         "DEP_ZMQ_MODE",
         "DEP_ZMQ_VERSION",
+        "DEP_ZMQ_INCLUDE",
+        "DEP_ZMQ_LIBDIR",
+        "DEP_ZMQ_SODIUM_LIBDIR",
     ] {
         println!("cargo:rerun-if-env-changed={var}");
     }
@@ -37,6 +44,14 @@ fn main() {
     let version = env::var("DEP_ZMQ_VERSION").unwrap_or_else(|_| "unknown".into());
     println!("cargo:rustc-env=ZMQ_LINK_MODE={mode}");
     println!("cargo:rustc-env=ZMQ_LINK_VERSION={version}");
+    for (from, to) in [
+        ("DEP_ZMQ_INCLUDE", "ZMQ_LINK_INCLUDE"),
+        ("DEP_ZMQ_LIBDIR", "ZMQ_LINK_LIBDIR"),
+        ("DEP_ZMQ_SODIUM_LIBDIR", "ZMQ_LINK_SODIUM_LIBDIR"),
+    ] {
+        let dir = env::var(from).unwrap_or_default();
+        println!("cargo:rustc-env={to}={dir}");
+    }
 }
 
 /// `"4.3.5"` (or `"4.2"`) as `(4, 3, 5)`; `None` when it is not a version.

@@ -48,6 +48,11 @@ struct Linked {
     curve: bool,
     /// Where zmq.h is; `None` when nothing was found or built (check-only mode).
     include: Option<PathBuf>,
+    /// The directory holding the libzmq linked (the static one of the vendored build), when
+    /// known; with the vendored CURVE build also libsodium's. For dependents that build C code
+    /// against the same library (the zmq_perf bench's C column).
+    libdir: Option<PathBuf>,
+    sodium_libdir: Option<PathBuf>,
 }
 
 fn main() {
@@ -135,6 +140,12 @@ fn main() {
     if let Some(include) = &linked.include {
         println!("cargo:include={}", include.display());
     }
+    if let Some(libdir) = &linked.libdir {
+        println!("cargo:libdir={}", libdir.display());
+    }
+    if let Some(libdir) = &linked.sodium_libdir {
+        println!("cargo:sodium_libdir={}", libdir.display());
+    }
 }
 
 /// `ZMQ_SYS_CHECK_ONLY=1`: no libzmq is looked for, built or linked, so `cargo check`,
@@ -156,6 +167,8 @@ fn check_only(manifest_dir: &Path, draft: bool) -> Linked {
         draft,
         curve: env::var_os("CARGO_FEATURE_CURVE").is_some(),
         include: None,
+        libdir: None,
+        sodium_libdir: None,
     }
 }
 
@@ -201,6 +214,8 @@ fn probe_system() -> Result<Linked, String> {
         draft: false,
         curve,
         include: Some(include),
+        libdir: lib.link_paths.first().cloned(),
+        sodium_libdir: None,
     })
 }
 
@@ -355,12 +370,20 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
             conf.libzmq_version
         ));
     }
+    // zeromq-src puts the static library it built in OUT_DIR/lib.
+    let libdir = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lib");
     Linked {
         mode: "vendored",
         version: found,
         draft,
         curve,
         include: Some(include),
+        libdir: Some(libdir),
+        sodium_libdir: if curve {
+            env::var_os("DEP_SODIUM_LIB").map(PathBuf::from)
+        } else {
+            None
+        },
     }
 }
 
