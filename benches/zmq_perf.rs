@@ -37,7 +37,8 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -108,6 +109,8 @@ enum Col {
     Fast,
     /// Raw loopback TCP through `std::net` (throughput over tcp, 64 KiB and up only).
     Tcp,
+    /// (a)'s loops in C (`benches/zmq_perf_c.c`), a process of its own per run.
+    C,
 }
 
 impl Col {
@@ -120,6 +123,7 @@ impl Col {
             Col::Safe => "b",
             Col::Fast => "c",
             Col::Tcp => "tcp",
+            Col::C => "a0",
         }
     }
 }
@@ -145,7 +149,7 @@ fn thr_fns(col: Col) -> (Sender, Receiver) {
         Col::Raw | Col::RawAgain => (raw_send, raw_recv),
         Col::Safe => (safe_send, safe_recv),
         Col::Fast => (fast_send, fast_recv),
-        Col::Tcp => unreachable!("raw TCP has no zmq sockets"),
+        Col::Tcp | Col::C => unreachable!("{col:?} has no Rust zmq sockets"),
     }
 }
 
@@ -311,7 +315,7 @@ fn lat_fns(col: Col) -> (Client, Server) {
         Col::Raw | Col::RawAgain => (raw_client, raw_server),
         Col::Safe => (safe_client, safe_server),
         Col::Fast => (fast_client, fast_server),
-        Col::Tcp => unreachable!("no raw TCP latency column"),
+        Col::Tcp | Col::C => unreachable!("no Rust latency loop for {col:?}"),
     }
 }
 
@@ -448,6 +452,80 @@ fn lat_run(
 }
 
 // ---------------------------------------------------------------------------------------------
+// Column (a0): the C program, built here against the libzmq this crate links.
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Compiles `benches/zmq_perf_c.c` with `$CC` (default `cc`) against the linked libzmq (the
+/// vendored static library, or the system one); the program's path, or why there is none.
+fn build_c() -> Result<PathBuf, String> {
+    let (include, libdir, sodium) = (
+        env!("ZMQ_LINK_INCLUDE"),
+        env!("ZMQ_LINK_LIBDIR"),
+        env!("ZMQ_LINK_SODIUM_LIBDIR"),
+    );
+    let vendored = env!("ZMQ_LINK_MODE") == "vendored";
+    if vendored && libdir.is_empty() {
+        return Err("zmq-sys did not report the vendored library's directory".into());
+    }
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/zmq_perf_c.c");
+    let dir = target_dir().join("zmq_perf");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let program = dir.join("zmq_perf_c");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let mut cmd = Command::new(&cc);
+    cmd.arg("-O2").arg(&source).arg("-o").arg(&program);
+    if !include.is_empty() {
+        cmd.arg(format!("-I{include}"));
+    }
+    if !libdir.is_empty() {
+        // The vendored directory holds only libzmq.a, so -lzmq is the static library.
+        cmd.arg(format!("-L{libdir}"));
+        if !vendored {
+            cmd.arg(format!("-Wl,-rpath,{libdir}"));
+        }
+    }
+    cmd.arg("-lzmq");
+    if vendored {
+        if !sodium.is_empty() {
+            cmd.arg(format!("-L{sodium}")).arg("-lsodium");
+        }
+        cmd.arg("-lstdc++");
+    }
+    cmd.arg("-lpthread");
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the C compiler `{cc}`: {e}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first = stderr.lines().take(3).collect::<Vec<_>>().join(" / ");
+        return Err(format!("`{cc}` failed: {first}"));
+    }
+    Ok(program)
+}
+
+/// One run of the C program; the numbers it prints.
+fn c_run(program: &Path, workload: &str, endpoint: &str, size: usize, n: usize) -> Vec<f64> {
+    let out = Command::new(program)
+        .args([workload, endpoint, &size.to_string(), &n.to_string()])
+        .output()
+        .expect("cannot start the C program");
+    assert!(
+        out.status.success(),
+        "the C program failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|v| v.parse().expect("the C program printed a non-number"))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // The CSV of every round.
 
 struct Csv {
@@ -457,10 +535,7 @@ struct Csv {
 
 impl Csv {
     fn create() -> Csv {
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-        let dir = target.join("zmq_perf");
+        let dir = target_dir().join("zmq_perf");
         std::fs::create_dir_all(&dir).expect("cannot create target/zmq_perf");
         let stamp = utc_now()
             .replace([' ', ':'], "-")
@@ -519,18 +594,25 @@ fn ratios(a: &[f64], x: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
     a.iter().zip(x).map(|(&a, &x)| f(x, a)).collect()
 }
 
-fn throughput_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mut Csv) {
+fn throughput_table(
+    cfg: &Config,
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    csv: &mut Csv,
+    c: Option<&Path>,
+) {
     println!();
     println!("Throughput, PUSH -> PULL (sender and receiver on two threads, default HWM).");
     println!("(a) msg/s and MB/s: medians over the rounds; the other columns: rate / rate of (a)");
     println!("in the same round, median [min–max] (above 1 = faster than raw FFI). raw TCP: the");
     println!("std::net loopback limit in GB/s (median) and (a)'s rate as a fraction of it.");
     println!(
-        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>7} {:>7}",
         "cell",
         "msgs",
         "(a) m/s",
         "(a) MB/s",
+        "(a0) C",
         "(a') A/A",
         "(b) safe",
         "(c) fastest",
@@ -548,13 +630,19 @@ fn throughput_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: 
                 thr_run(Col::Raw, ctx, eps, t, size, n).as_secs_f64()
             });
             let mut cols = Col::ZMQ.to_vec();
+            if c.is_some() {
+                cols.push(Col::C);
+            }
             if t == Transport::Tcp && size >= 65_536 {
                 cols.push(Col::Tcp);
             }
-            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 5];
+            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 6];
             for round in 0..cfg.rounds {
                 for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
-                    let d = thr_run(col, ctx, eps, t, size, n).as_secs_f64();
+                    let d = match (col, c) {
+                        (Col::C, Some(program)) => c_run(program, "thr", &eps.fresh(t), size, n)[0],
+                        _ => thr_run(col, ctx, eps, t, size, n).as_secs_f64(),
+                    };
                     csv.row("throughput", t, size, round, position, col, n, d, None);
                     secs[col as usize].push(d);
                 }
@@ -570,12 +658,18 @@ fn throughput_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: 
                 let frac = median(&ratios(a, tcp, |x, a| x / a));
                 (format!("{gbs:.2}"), format!("{frac:.3}"))
             };
+            let c_text = if c.is_some() {
+                ratio_text(&ratios(a, &secs[Col::C as usize], faster))
+            } else {
+                "not built".to_string()
+            };
             println!(
-                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>7} {:>7}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 rate_text(rate),
                 rate * size as f64 / 1e6,
+                c_text,
                 ratio_text(&ratios(a, &secs[Col::RawAgain as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Safe as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Fast as usize], faster)),
@@ -586,21 +680,29 @@ fn throughput_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: 
     }
 }
 
-fn latency_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mut Csv) {
+fn latency_table(
+    cfg: &Config,
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    csv: &mut Csv,
+    c: Option<&Path>,
+) {
     println!();
     println!("Latency, REQ <-> REP round trips (client and server on two threads); one way =");
     println!("round trip / 2 in µs, (a)'s mean and p99 are medians over the rounds; the other");
     println!("columns: their mean (and p99) / (a)'s in the same round, median [min–max]");
     println!("(below 1 = faster than raw FFI).");
     println!(
-        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20}",
         "cell",
         "trips",
         "(a) µs",
         "a p99",
+        "(a0) C mean",
         "(a') mean",
         "(b) mean",
         "(c) mean",
+        "(a0) C p99",
         "(b) p99",
         "(c) p99"
     );
@@ -615,13 +717,26 @@ fn latency_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mu
                 samples.iter().sum::<u64>() as f64 / 1e9
             });
             // [column] -> per-round (mean, p99)
-            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 4];
-            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 4];
+            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 6];
+            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 6];
+            let mut cols = Col::ZMQ.to_vec();
+            if c.is_some() {
+                cols.push(Col::C);
+            }
             for round in 0..cfg.rounds {
-                for (position, col) in rotated_order(&Col::ZMQ, round).into_iter().enumerate() {
-                    let mut samples = lat_run(col, ctx, eps, t, size, n);
-                    let total = samples.iter().sum::<u64>() as f64 / 1e9;
-                    let (mean, p99) = one_way_us(&mut samples);
+                for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
+                    let (total, mean, p99) = match (col, c) {
+                        (Col::C, Some(program)) => {
+                            let v = c_run(program, "lat", &eps.fresh(t), size, n);
+                            (v[0], v[1], v[2])
+                        }
+                        _ => {
+                            let mut samples = lat_run(col, ctx, eps, t, size, n);
+                            let total = samples.iter().sum::<u64>() as f64 / 1e9;
+                            let (mean, p99) = one_way_us(&mut samples);
+                            (total, mean, p99)
+                        }
+                    };
                     csv.row(
                         "latency",
                         t,
@@ -639,15 +754,24 @@ fn latency_table(cfg: &Config, ctx: &zmq::Context, eps: &mut Endpoints, csv: &mu
             }
             let slower = |x: f64, a: f64| x / a;
             let (am, ap) = (&means[Col::Raw as usize], &p99s[Col::Raw as usize]);
+            let c_text = |v: &[Vec<f64>], a: &[f64]| {
+                if c.is_some() {
+                    ratio_text(&ratios(a, &v[Col::C as usize], slower))
+                } else {
+                    "not built".to_string()
+                }
+            };
             println!(
-                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 median(am),
                 median(ap),
+                c_text(&means, am),
                 ratio_text(&ratios(am, &means[Col::RawAgain as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Safe as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Fast as usize], slower)),
+                c_text(&p99s, ap),
                 ratio_text(&ratios(ap, &p99s[Col::Safe as usize], slower)),
                 ratio_text(&ratios(ap, &p99s[Col::Fast as usize], slower)),
             );
@@ -719,7 +843,7 @@ fn main() {
     let quick = std::env::var("ZMQ_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
     let mut cfg = Config::from_env();
     // Shorter cells than async_perf's: four (or five) columns per round and 21 cells.
-    (cfg.target, cfg.calibrate_min) = if quick { (0.02, 0.005) } else { (0.15, 0.04) };
+    (cfg.target, cfg.calibrate_min) = if quick { (0.02, 0.005) } else { (0.3, 0.06) };
     let ctx = zmq::Context::new();
     let mut eps = Endpoints::new("zmq-perf");
     let mut csv = Csv::create();
@@ -741,13 +865,20 @@ fn main() {
     println!("columns: (a) raw zmq_sys, perf-tool sequence; (a') the same again (A/A noise);");
     println!("         (b) safe API as written by users (send(&[u8]), recv_bytes);");
     println!("         (c) fastest safe path (reused Message; owned Vec zero-copy from 64 KiB)");
-    println!("(a0) C: not built — this version of the harness has no C build step yet (it needs");
-    println!("         the vendored static libzmq's directory exported by zmq-sys as metadata)");
+    let c = build_c();
+    match &c {
+        Ok(program) => println!(
+            "(a0) C: (a)'s loops in C, {} (built now, linked to the same libzmq)",
+            program.display()
+        ),
+        Err(why) => println!("(a0) C: not built — {why}"),
+    }
+    let c = c.ok();
     println!("pyzmq: not measured in this version of the harness");
     println!("zeromq (pure-Rust zmq.rs): not measured in this version of the harness");
     let started = Instant::now();
-    throughput_table(&cfg, &ctx, &mut eps, &mut csv);
-    latency_table(&cfg, &ctx, &mut eps, &mut csv);
+    throughput_table(&cfg, &ctx, &mut eps, &mut csv, c.as_deref());
+    latency_table(&cfg, &ctx, &mut eps, &mut csv, c.as_deref());
     allocation_counts(&ctx, &mut eps);
     csv.out.flush().unwrap();
     println!();

@@ -52,6 +52,20 @@ impl Endpoints {
         Endpoints { name, dir, seq: 0 }
     }
 
+    /// A new endpoint to bind to (tcp: `127.0.0.1:*`, so the bound socket's
+    /// `LAST_ENDPOINT` says where to connect; the same is true of the others).
+    pub fn fresh(&mut self, transport: Transport) -> String {
+        self.seq += 1;
+        match transport {
+            Transport::Tcp => "tcp://127.0.0.1:*".to_string(),
+            Transport::Ipc => {
+                let path = self.dir.join(format!("{}.sock", self.seq));
+                format!("ipc://{}", path.display())
+            }
+            Transport::Inproc => format!("inproc://{}-{}", self.name, self.seq),
+        }
+    }
+
     /// A socket of type `bound` bound to a new endpoint and one of type `connected` connected
     /// to it, with one message passed from `first` to `second` so the pipe is up before any
     /// timing starts.
@@ -62,26 +76,10 @@ impl Endpoints {
         bound: zmq::SocketType,
         connected: zmq::SocketType,
     ) -> (zmq::Socket, zmq::Socket) {
-        self.seq += 1;
         let a = ctx.socket(bound).unwrap();
         let b = ctx.socket(connected).unwrap();
-        let endpoint = match transport {
-            Transport::Tcp => {
-                a.bind("tcp://127.0.0.1:*").unwrap();
-                a.get_last_endpoint().unwrap().unwrap()
-            }
-            Transport::Ipc => {
-                let path = self.dir.join(format!("{}.sock", self.seq));
-                let endpoint = format!("ipc://{}", path.display());
-                a.bind(&endpoint).unwrap();
-                endpoint
-            }
-            Transport::Inproc => {
-                let endpoint = format!("inproc://{}-{}", self.name, self.seq);
-                a.bind(&endpoint).unwrap();
-                endpoint
-            }
-        };
+        a.bind(&self.fresh(transport)).unwrap();
+        let endpoint = a.get_last_endpoint().unwrap().unwrap();
         b.connect(&endpoint).unwrap();
         (a, b)
     }
