@@ -625,15 +625,7 @@ impl AsyncSocket {
             // now and then, so a failed send always reads ZMQ_EVENTS.)
             if dir == Dir::Recv && retries < READY_RETRIES && !self.waiters.waiting(Dir::Send) {
                 self.unlock(inner);
-                let mut broadcast = TaskContext::from_waker(&self.broadcast);
-                match self.fd.poll_read_ready(&mut broadcast) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(Ok(mut guard)) => guard.clear_ready(),
-                    Poll::Ready(Err(e)) => {
-                        self.waiters.wake_dirs(true, true);
-                        return Poll::Ready(Err(from_io(e)));
-                    }
-                }
+                ready!(self.wait_fd())?;
                 retries += 1;
                 continue;
             }
@@ -672,16 +664,25 @@ impl AsyncSocket {
                 // miss it and waking on every change would spin. Report it instead.
                 return Poll::Ready(Err(Error::EAGAIN));
             }
-            let mut broadcast = TaskContext::from_waker(&self.broadcast);
-            match self.fd.poll_read_ready(&mut broadcast) {
-                Poll::Pending => return Poll::Pending,
-                // Readiness tokio saw earlier, possibly consumed since: forget it (only if no
-                // newer edge came in meanwhile) and check again.
-                Poll::Ready(Ok(mut guard)) => guard.clear_ready(),
-                Poll::Ready(Err(e)) => {
-                    self.waiters.wake_dirs(true, true);
-                    return Poll::Ready(Err(from_io(e)));
-                }
+            ready!(self.wait_fd())?;
+        }
+    }
+
+    /// Sleeps on the descriptor: `Pending` (tokio will wake the broadcast waker), or
+    /// `Ready(Ok)` when tokio still held a readiness seen earlier and possibly consumed since —
+    /// forgotten now (only if no newer edge came in meanwhile), so the caller checks again —
+    /// or `Ready(Err)` from the reactor (everyone is woken: nobody can wait on it any more).
+    fn wait_fd(&self) -> Poll<Result<()>> {
+        let mut broadcast = TaskContext::from_waker(&self.broadcast);
+        match self.fd.poll_read_ready(&mut broadcast) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(mut guard)) => {
+                guard.clear_ready();
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => {
+                self.waiters.wake_dirs(true, true);
+                Poll::Ready(Err(from_io(e)))
             }
         }
     }
