@@ -86,7 +86,7 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::{poll_fn, Future};
+use std::future::poll_fn;
 use std::io;
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
@@ -912,14 +912,3 @@ macro_rules! sink_impl {
 }
 
 sink_impl!(AsyncSocket, &AsyncSocket);
-
-// Compile-time proof that the futures are `Send` (the socket is `Sync`), so they can be
-// spawned on a multi-thread runtime.
-#[allow(dead_code)]
-fn futures_are_send(socket: &AsyncSocket, msg: &mut Message) {
-    fn is_send<F: Future + Send>(_: F) {}
-    is_send(socket.send("x", 0));
-    is_send(socket.send_multipart(["a", "b"], 0));
-    is_send(socket.recv(msg));
-    is_send(socket.recv_multipart());
-}

@@ -219,9 +219,9 @@ impl<S: ReqRepSocket> Replier<S> {
 }
 
 /// `Ok(next)` or the error with the unchanged state.
-fn step<T, N>(result: Result<()>, state: T, next: impl FnOnce(T) -> N) -> StepResult<N, T> {
+fn step<V, T, N>(result: Result<V>, state: T, next: impl FnOnce(T, V) -> N) -> StepResult<N, T> {
     match result {
-        Ok(()) => Ok(next(state)),
+        Ok(value) => Ok(next(state, value)),
         Err(error) => Err(ReqRepError { error, state }),
     }
 }
@@ -241,7 +241,7 @@ impl Requester<Socket> {
         T: Into<Message>,
     {
         let sent = self.socket.send_multipart(parts, 0);
-        step(sent, self, |s| AwaitingReply { socket: s.socket })
+        step(sent, self, |s, ()| AwaitingReply { socket: s.socket })
     }
 }
 
@@ -249,30 +249,20 @@ impl AwaitingReply<Socket> {
     /// Receives the reply, all frames (blocking, subject to `RCVTIMEO`: on `EAGAIN` the
     /// request is still outstanding and the error carries the `AwaitingReply` back).
     pub fn recv(self) -> std::result::Result<(Vec<Message>, Requester), ReqRepError<Self>> {
-        match self.socket.recv_multipart_msgs(0) {
-            Ok(reply) => Ok((
-                reply,
-                Requester {
-                    socket: self.socket,
-                },
-            )),
-            Err(error) => Err(ReqRepError { error, state: self }),
-        }
+        let received = self.socket.recv_multipart_msgs(0);
+        step(received, self, |s, reply| {
+            (reply, Requester { socket: s.socket })
+        })
     }
 }
 
 impl Replier<Socket> {
     /// Receives a request, all frames (blocking, subject to `RCVTIMEO`).
     pub fn recv(self) -> std::result::Result<(Vec<Message>, Replying), ReqRepError<Self>> {
-        match self.socket.recv_multipart_msgs(0) {
-            Ok(request) => Ok((
-                request,
-                Replying {
-                    socket: self.socket,
-                },
-            )),
-            Err(error) => Err(ReqRepError { error, state: self }),
-        }
+        let received = self.socket.recv_multipart_msgs(0);
+        step(received, self, |s, request| {
+            (request, Replying { socket: s.socket })
+        })
     }
 }
 
@@ -289,7 +279,7 @@ impl Replying<Socket> {
         T: Into<Message>,
     {
         let sent = self.socket.send_multipart(parts, 0);
-        step(sent, self, |s| Replier { socket: s.socket })
+        step(sent, self, |s, ()| Replier { socket: s.socket })
     }
 }
 
@@ -301,15 +291,13 @@ mod async_impls {
     use super::*;
     use crate::asyncio::AsyncSocket;
 
-    type AsyncStep<N, T> = StepResult<N, T>;
-
     impl Requester<AsyncSocket> {
         /// Sends a one-frame request. Dropping the future before it completes drops the
         /// socket with it (it was moved in); nothing was sent then.
         pub async fn send<T: Into<Message>>(
             self,
             data: T,
-        ) -> AsyncStep<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>> {
+        ) -> StepResult<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>> {
             self.send_multipart([data]).await
         }
 
@@ -317,28 +305,26 @@ mod async_impls {
         pub async fn send_multipart<I, T>(
             self,
             parts: I,
-        ) -> AsyncStep<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>>
+        ) -> StepResult<AwaitingReply<AsyncSocket>, Requester<AsyncSocket>>
         where
             I: IntoIterator<Item = T>,
             T: Into<Message>,
         {
             let sent = self.socket.send_multipart(parts, 0).await;
-            step(sent, self, |s| AwaitingReply { socket: s.socket })
+            step(sent, self, |s, ()| AwaitingReply { socket: s.socket })
         }
     }
 
     /// Receives a whole multipart message from `socket`, unless `cancel` completes first
-    /// (`None`). Cancel-safe like every receive of [`AsyncSocket`]: nothing is taken then.
-    async fn recv_unless<C: Future>(
-        socket: &AsyncSocket,
-        cancel: C,
-    ) -> Option<Result<Vec<Message>>> {
+    /// (`Err(EAGAIN)`). Cancel-safe like every receive of [`AsyncSocket`]: nothing is taken
+    /// then.
+    async fn recv_unless<C: Future>(socket: &AsyncSocket, cancel: C) -> Result<Vec<Message>> {
         let mut cancel = std::pin::pin!(cancel);
         poll_fn(|cx| {
             if let Poll::Ready(received) = socket.poll_recv_multipart(cx) {
-                return Poll::Ready(Some(received));
+                return Poll::Ready(received);
             }
-            cancel.as_mut().poll(cx).map(|_| None)
+            cancel.as_mut().poll(cx).map(|_| Err(Error::EAGAIN))
         })
         .await
     }
@@ -381,19 +367,10 @@ mod async_impls {
             cancel: C,
         ) -> std::result::Result<(Vec<Message>, Requester<AsyncSocket>), ReqRepError<Self>>
         {
-            match recv_unless(&self.socket, cancel).await {
-                Some(Ok(reply)) => Ok((
-                    reply,
-                    Requester {
-                        socket: self.socket,
-                    },
-                )),
-                Some(Err(error)) => Err(ReqRepError { error, state: self }),
-                None => Err(ReqRepError {
-                    error: Error::EAGAIN,
-                    state: self,
-                }),
-            }
+            let received = recv_unless(&self.socket, cancel).await;
+            step(received, self, |s, reply| {
+                (reply, Requester { socket: s.socket })
+            })
         }
     }
 
@@ -412,19 +389,10 @@ mod async_impls {
             self,
             cancel: C,
         ) -> std::result::Result<(Vec<Message>, Replying<AsyncSocket>), ReqRepError<Self>> {
-            match recv_unless(&self.socket, cancel).await {
-                Some(Ok(request)) => Ok((
-                    request,
-                    Replying {
-                        socket: self.socket,
-                    },
-                )),
-                Some(Err(error)) => Err(ReqRepError { error, state: self }),
-                None => Err(ReqRepError {
-                    error: Error::EAGAIN,
-                    state: self,
-                }),
-            }
+            let received = recv_unless(&self.socket, cancel).await;
+            step(received, self, |s, request| {
+                (request, Replying { socket: s.socket })
+            })
         }
     }
 
@@ -433,7 +401,7 @@ mod async_impls {
         pub async fn send<T: Into<Message>>(
             self,
             data: T,
-        ) -> AsyncStep<Replier<AsyncSocket>, Replying<AsyncSocket>> {
+        ) -> StepResult<Replier<AsyncSocket>, Replying<AsyncSocket>> {
             self.send_multipart([data]).await
         }
 
@@ -441,13 +409,13 @@ mod async_impls {
         pub async fn send_multipart<I, T>(
             self,
             parts: I,
-        ) -> AsyncStep<Replier<AsyncSocket>, Replying<AsyncSocket>>
+        ) -> StepResult<Replier<AsyncSocket>, Replying<AsyncSocket>>
         where
             I: IntoIterator<Item = T>,
             T: Into<Message>,
         {
             let sent = self.socket.send_multipart(parts, 0).await;
-            step(sent, self, |s| Replier { socket: s.socket })
+            step(sent, self, |s, ()| Replier { socket: s.socket })
         }
     }
 }
