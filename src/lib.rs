@@ -29,6 +29,7 @@
 
 #[cfg(all(feature = "tokio", unix))]
 pub mod asyncio;
+pub mod auth;
 mod context;
 mod error;
 mod flags;
