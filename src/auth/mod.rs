@@ -310,6 +310,14 @@ fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
 /// The handler thread: answers requests until a message on the control socket or the
 /// context's termination.
 fn serve(zap: Socket, control: Socket, shared: Arc<Shared>) {
+    answer_until_stopped(&zap, &control, &shared);
+    // Closing a socket frees its inproc endpoint later, on libzmq's reaper thread; unbinding
+    // frees it now, so a new authenticator can start as soon as `stop` returns. (During
+    // termination this fails with ETERM, and no new handler can start anyway.)
+    let _ = zap.unbind(ZAP_ENDPOINT);
+}
+
+fn answer_until_stopped(zap: &Socket, control: &Socket, shared: &Shared) {
     loop {
         let mut items = [
             zap.as_poll_item(PollEvents::POLLIN),
@@ -331,7 +339,7 @@ fn serve(zap: Socket, control: Socket, shared: Arc<Shared>) {
             Err(Error::EAGAIN) | Err(Error::EINTR) => continue,
             Err(_) => return,
         };
-        let reply = answer(&shared, &frames);
+        let reply = answer(shared, &frames);
         let frames = reply.to_frames().unwrap_or_else(|e| {
             shared.errors.fetch_add(1, Ordering::Relaxed);
             // A verdict whose metadata cannot be encoded: refuse rather than drop.

@@ -120,7 +120,8 @@ pub struct ZapRequest {
     /// The client's address as libzmq reports it: an IP address in text for TCP, empty for
     /// IPC and inproc.
     pub address: String,
-    /// The client's routing id (`ZMQ_ROUTING_ID` it set), usually empty.
+    /// The "identity" frame. libzmq 4.3 sends the *server* socket's own `ZMQ_ROUTING_ID`
+    /// here (usually empty), not the client's: do not decide on it.
     pub routing_id: Vec<u8>,
     /// The mechanism name as sent: `NULL`, `PLAIN`, `CURVE`, `GSSAPI`.
     pub mechanism: String,

@@ -1,0 +1,476 @@
+//! The ZAP authenticator (`zmq::auth`) against real handshakes: every policy lets the right
+//! client in and keeps the others out, the server sees each refusal as a
+//! `HANDSHAKE_FAILED_AUTH` event carrying the status code, and nothing waits unbounded.
+//!
+//! CURVE tests need a libzmq with CURVE (both link modes here have it; the test fails if not).
+
+use std::fs;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use zmq::auth::{
+    load_directory, Authenticator, CertError, Certificate, Credentials, Verdict, ZapRequest,
+};
+use zmq::{Context, Error, Message, MonitorEvent, Socket, SocketEvent, SocketType};
+
+/// How long a refused client is given to get a message through (it must not).
+const REFUSED_WAIT: Duration = Duration::from_millis(400);
+/// Upper bound for anything that should happen.
+const DEADLINE: Duration = Duration::from_secs(10);
+
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+fn unique(tag: &str) -> String {
+    format!(
+        "{tag}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+struct Server {
+    socket: Socket,
+    endpoint: String,
+    events: Socket,
+}
+
+/// A PULL server on loopback with a monitor on handshake events; `setup` configures security
+/// before the bind.
+fn server(ctx: &Context, setup: impl FnOnce(&Socket)) -> Server {
+    let socket = ctx.socket(SocketType::PULL).unwrap();
+    socket.set_linger(0).unwrap();
+    setup(&socket);
+    let monitor = format!("inproc://{}", unique("auth-mon"));
+    socket
+        .monitor(
+            &monitor,
+            SocketEvent::HANDSHAKE_SUCCEEDED as i32
+                | SocketEvent::HANDSHAKE_FAILED_AUTH as i32
+                | SocketEvent::HANDSHAKE_FAILED_PROTOCOL as i32
+                | SocketEvent::HANDSHAKE_FAILED_NO_DETAIL as i32,
+        )
+        .unwrap();
+    let events = ctx.socket(SocketType::PAIR).unwrap();
+    events.set_linger(0).unwrap();
+    events.connect(&monitor).unwrap();
+    socket.bind("tcp://127.0.0.1:*").unwrap();
+    let endpoint = socket.get_last_endpoint().unwrap().unwrap();
+    Server {
+        socket,
+        endpoint,
+        events,
+    }
+}
+
+impl Server {
+    /// The next handshake event (bounded).
+    fn event(&self) -> MonitorEvent {
+        self.events
+            .set_rcvtimeo(DEADLINE.as_millis() as i32)
+            .unwrap();
+        self.events
+            .recv_monitor_event(0)
+            .expect("a handshake event within the deadline")
+    }
+
+    /// Asserts the next handshake was refused by ZAP with `status`.
+    fn expect_refused(&self, status: u32) {
+        let event = self.event();
+        assert_eq!(
+            event.event(),
+            Some(SocketEvent::HANDSHAKE_FAILED_AUTH),
+            "{event:?}"
+        );
+        assert_eq!(event.value(), status, "{event:?}");
+    }
+
+    /// Asserts the next handshake succeeded.
+    fn expect_admitted(&self) {
+        let event = self.event();
+        assert_eq!(
+            event.event(),
+            Some(SocketEvent::HANDSHAKE_SUCCEEDED),
+            "{event:?}"
+        );
+    }
+
+    /// The next message, within the deadline.
+    fn recv(&self) -> Message {
+        self.socket
+            .set_rcvtimeo(DEADLINE.as_millis() as i32)
+            .unwrap();
+        self.socket
+            .recv_msg(0)
+            .expect("a message from the admitted client")
+    }
+
+    /// Asserts nothing arrives for a while.
+    fn expect_nothing(&self) {
+        self.socket
+            .set_rcvtimeo(REFUSED_WAIT.as_millis() as i32)
+            .unwrap();
+        match self.socket.recv_msg(0) {
+            Err(Error::EAGAIN) => {}
+            other => panic!("a refused client got a message through: {other:?}"),
+        }
+    }
+}
+
+/// A PUSH client that configures itself, connects and queues one message.
+fn client(ctx: &Context, endpoint: &str, setup: impl FnOnce(&Socket)) -> Socket {
+    let socket = ctx.socket(SocketType::PUSH).unwrap();
+    socket.set_linger(0).unwrap();
+    // A refused handshake is retried after the reconnect interval: keep that out of the way.
+    socket.set_reconnect_ivl(5_000).unwrap();
+    setup(&socket);
+    socket.connect(endpoint).unwrap();
+    socket.send("hello", zmq::DONTWAIT).unwrap();
+    socket
+}
+
+fn curve_client(ctx: &Context, endpoint: &str, server: &Certificate, me: &Certificate) -> Socket {
+    client(ctx, endpoint, |s| {
+        s.set_curve_serverkey(server.public_key()).unwrap();
+        s.set_curve_publickey(me.public_key()).unwrap();
+        s.set_curve_secretkey(me.secret_key().unwrap()).unwrap();
+    })
+}
+
+fn curve_server(ctx: &Context, cert: &Certificate) -> Server {
+    server(ctx, |s| {
+        s.set_curve_server(true).unwrap();
+        s.set_curve_secretkey(cert.secret_key().unwrap()).unwrap();
+    })
+}
+
+fn require_curve() {
+    assert!(
+        zmq::has("curve").unwrap_or(false),
+        "this libzmq has no CURVE; both link modes of this crate are expected to have it"
+    );
+}
+
+#[test]
+fn curve_keys_admit_only_the_listed_client() {
+    require_curve();
+    let ctx = Context::new();
+    let (server_cert, good, stranger) = (
+        Certificate::new().unwrap(),
+        Certificate::new().unwrap(),
+        Certificate::new().unwrap(),
+    );
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.curve_keys("*", [*good.public_key()]);
+    let srv = curve_server(&ctx, &server_cert);
+
+    let _refused = curve_client(&ctx, &srv.endpoint, &server_cert, &stranger);
+    srv.expect_refused(400);
+    srv.expect_nothing();
+
+    let _admitted = curve_client(&ctx, &srv.endpoint, &server_cert, &good);
+    srv.expect_admitted();
+    let mut msg = srv.recv();
+    assert_eq!(&msg[..], b"hello");
+    assert_eq!(msg.gets("User-Id"), Some(good.public_key_z85().as_str()));
+    let stats = auth.stats();
+    assert_eq!(
+        (stats.allowed, stats.denied, stats.errors),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn curve_any_admits_every_key_but_not_the_wrong_server_key() {
+    require_curve();
+    let ctx = Context::new();
+    let (server_cert, impostor, someone) = (
+        Certificate::new().unwrap(),
+        Certificate::new().unwrap(),
+        Certificate::new().unwrap(),
+    );
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.curve_any("*");
+    let srv = curve_server(&ctx, &server_cert);
+
+    // A client that expects another server key fails the CURVE handshake itself; ZAP is never
+    // asked.
+    let _wrong = curve_client(&ctx, &srv.endpoint, &impostor, &someone);
+    let event = srv.event();
+    assert_ne!(
+        event.event(),
+        Some(SocketEvent::HANDSHAKE_SUCCEEDED),
+        "{event:?}"
+    );
+    srv.expect_nothing();
+
+    let _right = curve_client(&ctx, &srv.endpoint, &server_cert, &someone);
+    srv.expect_admitted();
+    assert_eq!(&srv.recv()[..], b"hello");
+    assert_eq!(auth.stats().allowed, 1);
+}
+
+#[test]
+fn plain_passwords_and_user_id() {
+    let ctx = Context::new();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.plain("*", [("admin", "secret"), ("guest", "guest")]);
+    let srv = server(&ctx, |s| s.set_plain_server(true).unwrap());
+    let plain = |user: &str, pass: &str| {
+        client(&ctx, &srv.endpoint, |s| {
+            s.set_plain_username(Some(user)).unwrap();
+            s.set_plain_password(Some(pass)).unwrap();
+        })
+    };
+
+    let _wrong = plain("admin", "guess");
+    srv.expect_refused(400);
+    let _unknown = plain("mallory", "secret");
+    srv.expect_refused(400);
+    srv.expect_nothing();
+
+    let _right = plain("admin", "secret");
+    srv.expect_admitted();
+    let mut msg = srv.recv();
+    assert_eq!(msg.gets("User-Id"), Some("admin"));
+    assert_eq!(auth.stats().denied, 2);
+}
+
+#[test]
+fn addresses_are_checked_for_null_clients_with_a_zap_domain() {
+    let ctx = Context::new();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.deny("127.0.0.0/8").unwrap();
+    let srv = server(&ctx, |s| s.set_zap_domain("global").unwrap());
+
+    let _denied = client(&ctx, &srv.endpoint, |_| {});
+    srv.expect_refused(400);
+    srv.expect_nothing();
+
+    // The allow list alone: loopback is on it, so a new client gets in.
+    auth.clear_addresses();
+    auth.allow("10.0.0.0/8").unwrap();
+    auth.allow("127.0.0.1").unwrap();
+    let _allowed = client(&ctx, &srv.endpoint, |_| {});
+    srv.expect_admitted();
+    assert_eq!(&srv.recv()[..], b"hello");
+
+    // An allow list that misses loopback refuses.
+    auth.clear_addresses();
+    auth.allow("192.0.2.0/24").unwrap();
+    let _outside = client(&ctx, &srv.endpoint, |_| {});
+    srv.expect_refused(400);
+
+    for bad in ["localhost", "127.0.0.1/40", ""] {
+        let err = auth.allow(bad).unwrap_err();
+        assert!(
+            err.to_string().contains("not an IP address"),
+            "{bad:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn callback_decides_per_domain_and_its_metadata_reaches_the_messages() {
+    let ctx = Context::new();
+    let auth = Authenticator::new(&ctx).unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<ZapRequest>::new()));
+    let log = Arc::clone(&seen);
+    auth.callback("tenants", move |req| {
+        log.lock().unwrap().push(req.clone());
+        match &req.credentials {
+            // A password check the built-in table cannot do (here: a per-tenant rule).
+            Credentials::Plain { username, password }
+                if username == b"tenant-a" && password == b"pw-a" =>
+            {
+                Verdict::allow("tenant-a").with_metadata("Tenant-Plan", "gold")
+            }
+            _ => Verdict::deny("unknown tenant"),
+        }
+    });
+    auth.callback("broken", |_| panic!("a bug in the user's callback"));
+    let srv = server(&ctx, |s| {
+        s.set_plain_server(true).unwrap();
+        s.set_zap_domain("tenants").unwrap();
+    });
+    let tenant = |user: &str, pass: &str| {
+        client(&ctx, &srv.endpoint, |s| {
+            s.set_plain_username(Some(user)).unwrap();
+            s.set_plain_password(Some(pass)).unwrap();
+        })
+    };
+
+    let _b = tenant("tenant-b", "pw-a");
+    srv.expect_refused(400);
+    let _a = tenant("tenant-a", "pw-a");
+    srv.expect_admitted();
+    let mut msg = srv.recv();
+    assert_eq!(msg.gets("User-Id"), Some("tenant-a"));
+    assert_eq!(msg.gets("Tenant-Plan"), Some("gold"));
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert!(seen
+            .iter()
+            .all(|r| r.domain == "tenants" && r.mechanism == "PLAIN"));
+        assert!(seen.iter().all(|r| r.address == "127.0.0.1"), "{seen:?}");
+    }
+
+    // A panicking callback is answered with 500 and the handler keeps serving.
+    let broken = server(&ctx, |s| s.set_zap_domain("broken").unwrap());
+    let _c = client(&ctx, &broken.endpoint, |_| {});
+    broken.expect_refused(500);
+    let _d = tenant("tenant-a", "pw-a");
+    srv.expect_admitted();
+    assert_eq!(auth.stats().errors, 1);
+}
+
+#[test]
+fn null_clients_without_a_zap_domain_are_not_asked_about() {
+    // libzmq only consults ZAP for NULL when the socket has a domain: the deny list cannot
+    // apply to these clients, and the docs say so.
+    let ctx = Context::new();
+    let auth = Authenticator::new(&ctx).unwrap();
+    auth.deny("0.0.0.0/0").unwrap();
+    let srv = server(&ctx, |_| {});
+    let _c = client(&ctx, &srv.endpoint, |_| {});
+    srv.expect_admitted();
+    assert_eq!(&srv.recv()[..], b"hello");
+    assert_eq!(auth.stats(), Default::default());
+}
+
+#[test]
+fn one_handler_per_context_and_drop_stops_it() {
+    let ctx = Context::new();
+    let first = Authenticator::new(&ctx).unwrap();
+    assert_eq!(Authenticator::new(&ctx).unwrap_err(), Error::EADDRINUSE);
+    // Another context has its own.
+    let other = Context::new();
+    let _theirs = Authenticator::new(&other).unwrap();
+    let started = Instant::now();
+    first.stop().unwrap();
+    assert!(started.elapsed() < DEADLINE);
+    let again = Authenticator::new(&ctx).unwrap();
+    drop(again);
+    let _third = Authenticator::new(&ctx).unwrap();
+}
+
+#[test]
+fn context_shutdown_ends_the_handler_thread() {
+    let mut ctx = Context::new();
+    let auth = Authenticator::new(&ctx).unwrap();
+    // The thread sees ETERM and ends on its own; stopping afterwards neither hangs nor fails,
+    // and the context can then be terminated (no socket of the authenticator is left).
+    ctx.shutdown().unwrap();
+    let started = Instant::now();
+    auth.stop().unwrap();
+    ctx.destroy().unwrap();
+    assert!(started.elapsed() < DEADLINE);
+}
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let path = std::env::temp_dir().join(unique(&format!("zmq-auth-{tag}")));
+        fs::create_dir_all(&path).unwrap();
+        Dir(path)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn certificate_directory_is_reread_on_demand() {
+    require_curve();
+    let dir = Dir::new("certs");
+    let ctx = Context::new();
+    let server_cert = Certificate::new().unwrap();
+    let (alice, bob) = (Certificate::new().unwrap(), Certificate::new().unwrap());
+    alice.save(dir.0.join("alice")).unwrap();
+    let auth = Authenticator::new(&ctx).unwrap();
+    assert_eq!(auth.curve_directory("*", &dir.0).unwrap(), 1);
+    let srv = curve_server(&ctx, &server_cert);
+
+    let _bob = curve_client(&ctx, &srv.endpoint, &server_cert, &bob);
+    srv.expect_refused(400);
+    bob.save(dir.0.join("bob")).unwrap();
+    // Not yet: the directory is read on demand only.
+    let _bob2 = curve_client(&ctx, &srv.endpoint, &server_cert, &bob);
+    srv.expect_refused(400);
+    assert_eq!(auth.reload_certificates().unwrap(), 2);
+    let _bob3 = curve_client(&ctx, &srv.endpoint, &server_cert, &bob);
+    srv.expect_admitted();
+    let _alice = curve_client(&ctx, &srv.endpoint, &server_cert, &alice);
+    srv.expect_admitted();
+    assert_eq!(srv.recv().gets("User-Id").map(str::len), Some(40));
+
+    // A malformed file makes the reload fail, names the file, and keeps the old keys.
+    fs::write(
+        dir.0.join("broken.key"),
+        "curve\n    public-key = \"short\"\n",
+    )
+    .unwrap();
+    let err = auth.reload_certificates().unwrap_err().to_string();
+    assert!(
+        err.contains("broken.key") && err.contains("public-key"),
+        "{err}"
+    );
+    let _bob4 = curve_client(&ctx, &srv.endpoint, &server_cert, &bob);
+    srv.expect_admitted();
+}
+
+#[test]
+fn certificate_files_round_trip_and_the_secret_file_is_private() {
+    require_curve();
+    let dir = Dir::new("files");
+    let mut cert = Certificate::new().unwrap();
+    cert.set_metadata("name", "server one").unwrap();
+    let (public, secret) = cert.save(dir.0.join("server")).unwrap();
+    assert!(public.ends_with("server.key") && secret.ends_with("server.key_secret"));
+    let public_text = fs::read_to_string(&public).unwrap();
+    assert!(!public_text.contains(&cert.secret_key_z85().unwrap()));
+
+    let loaded = Certificate::load_secret(&secret).unwrap();
+    assert_eq!(loaded, cert);
+    let public_only = Certificate::load(&public).unwrap();
+    assert_eq!(public_only, cert.public_part());
+    assert_eq!(public_only.get_metadata("name"), Some("server one"));
+    let err = Certificate::load_secret(&public).unwrap_err();
+    assert!(matches!(err, CertError::InFile { .. }) && err.to_string().contains("no secret key"));
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &PathBuf| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&secret), 0o600);
+        // Also when the file was there before with wider permissions.
+        fs::set_permissions(&secret, fs::Permissions::from_mode(0o644)).unwrap();
+        cert.save_secret(&secret).unwrap();
+        assert_eq!(mode(&secret), 0o600);
+    }
+
+    // The directory loader reads the public files only.
+    let certs = load_directory(&dir.0).unwrap();
+    assert_eq!(certs.len(), 1);
+    assert_eq!(certs[0].secret_key(), None);
+
+    // A secret key that belongs to another public key is refused.
+    let other = Certificate::new().unwrap();
+    let forged = cert
+        .to_secret_text()
+        .unwrap()
+        .replace(&cert.public_key_z85(), &other.public_key_z85());
+    assert!(matches!(
+        Certificate::parse(&forged),
+        Err(CertError::KeyMismatch)
+    ));
+    let missing = Certificate::load(dir.0.join("nope.key")).unwrap_err();
+    assert!(matches!(missing, CertError::Io { .. }), "{missing}");
+}
