@@ -4,119 +4,19 @@
 //!
 //! CURVE tests need a libzmq with CURVE (both link modes here have it; the test fails if not).
 
+#[path = "common/auth_server.rs"]
+mod auth_server;
+
 use std::fs;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use auth_server::{server, unique, Server, DEADLINE};
 use zmq::auth::{
     load_directory, Authenticator, CertError, Certificate, Credentials, Verdict, ZapRequest,
 };
-use zmq::{Context, Error, Message, MonitorEvent, Socket, SocketEvent, SocketType};
-
-/// How long a refused client is given to get a message through (it must not).
-const REFUSED_WAIT: Duration = Duration::from_millis(400);
-/// Upper bound for anything that should happen.
-const DEADLINE: Duration = Duration::from_secs(10);
-
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-fn unique(tag: &str) -> String {
-    format!(
-        "{tag}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-struct Server {
-    socket: Socket,
-    endpoint: String,
-    events: Socket,
-}
-
-/// A PULL server on loopback with a monitor on handshake events; `setup` configures security
-/// before the bind.
-fn server(ctx: &Context, setup: impl FnOnce(&Socket)) -> Server {
-    let socket = ctx.socket(SocketType::PULL).unwrap();
-    socket.set_linger(0).unwrap();
-    setup(&socket);
-    let monitor = format!("inproc://{}", unique("auth-mon"));
-    socket
-        .monitor(
-            &monitor,
-            SocketEvent::HANDSHAKE_SUCCEEDED as i32
-                | SocketEvent::HANDSHAKE_FAILED_AUTH as i32
-                | SocketEvent::HANDSHAKE_FAILED_PROTOCOL as i32
-                | SocketEvent::HANDSHAKE_FAILED_NO_DETAIL as i32,
-        )
-        .unwrap();
-    let events = ctx.socket(SocketType::PAIR).unwrap();
-    events.set_linger(0).unwrap();
-    events.connect(&monitor).unwrap();
-    socket.bind("tcp://127.0.0.1:*").unwrap();
-    let endpoint = socket.get_last_endpoint().unwrap().unwrap();
-    Server {
-        socket,
-        endpoint,
-        events,
-    }
-}
-
-impl Server {
-    /// The next handshake event (bounded).
-    fn event(&self) -> MonitorEvent {
-        self.events
-            .set_rcvtimeo(DEADLINE.as_millis() as i32)
-            .unwrap();
-        self.events
-            .recv_monitor_event(0)
-            .expect("a handshake event within the deadline")
-    }
-
-    /// Asserts the next handshake was refused by ZAP with `status`.
-    fn expect_refused(&self, status: u32) {
-        let event = self.event();
-        assert_eq!(
-            event.event(),
-            Some(SocketEvent::HANDSHAKE_FAILED_AUTH),
-            "{event:?}"
-        );
-        assert_eq!(event.value(), status, "{event:?}");
-    }
-
-    /// Asserts the next handshake succeeded.
-    fn expect_admitted(&self) {
-        let event = self.event();
-        assert_eq!(
-            event.event(),
-            Some(SocketEvent::HANDSHAKE_SUCCEEDED),
-            "{event:?}"
-        );
-    }
-
-    /// The next message, within the deadline.
-    fn recv(&self) -> Message {
-        self.socket
-            .set_rcvtimeo(DEADLINE.as_millis() as i32)
-            .unwrap();
-        self.socket
-            .recv_msg(0)
-            .expect("a message from the admitted client")
-    }
-
-    /// Asserts nothing arrives for a while.
-    fn expect_nothing(&self) {
-        self.socket
-            .set_rcvtimeo(REFUSED_WAIT.as_millis() as i32)
-            .unwrap();
-        match self.socket.recv_msg(0) {
-            Err(Error::EAGAIN) => {}
-            other => panic!("a refused client got a message through: {other:?}"),
-        }
-    }
-}
+use zmq::{Context, Error, Socket, SocketEvent, SocketType, PULL};
 
 /// A PUSH client that configures itself, connects and queues one message.
 fn client(ctx: &Context, endpoint: &str, setup: impl FnOnce(&Socket)) -> Socket {
@@ -139,7 +39,7 @@ fn curve_client(ctx: &Context, endpoint: &str, server: &Certificate, me: &Certif
 }
 
 fn curve_server(ctx: &Context, cert: &Certificate) -> Server {
-    server(ctx, |s| {
+    server(ctx, PULL, |s| {
         s.set_curve_server(true).unwrap();
         s.set_curve_secretkey(cert.secret_key().unwrap()).unwrap();
     })
@@ -217,7 +117,7 @@ fn plain_passwords_and_user_id() {
     let ctx = Context::new();
     let auth = Authenticator::new(&ctx).unwrap();
     auth.plain("*", [("admin", "secret"), ("guest", "guest")]);
-    let srv = server(&ctx, |s| s.set_plain_server(true).unwrap());
+    let srv = server(&ctx, PULL, |s| s.set_plain_server(true).unwrap());
     let plain = |user: &str, pass: &str| {
         client(&ctx, &srv.endpoint, |s| {
             s.set_plain_username(Some(user)).unwrap();
@@ -243,7 +143,7 @@ fn addresses_are_checked_for_null_clients_with_a_zap_domain() {
     let ctx = Context::new();
     let auth = Authenticator::new(&ctx).unwrap();
     auth.deny("127.0.0.0/8").unwrap();
-    let srv = server(&ctx, |s| s.set_zap_domain("global").unwrap());
+    let srv = server(&ctx, PULL, |s| s.set_zap_domain("global").unwrap());
 
     let _denied = client(&ctx, &srv.endpoint, |_| {});
     srv.expect_refused(400);
@@ -291,7 +191,7 @@ fn callback_decides_per_domain_and_its_metadata_reaches_the_messages() {
         }
     });
     auth.callback("broken", |_| panic!("a bug in the user's callback"));
-    let srv = server(&ctx, |s| {
+    let srv = server(&ctx, PULL, |s| {
         s.set_plain_server(true).unwrap();
         s.set_zap_domain("tenants").unwrap();
     });
@@ -319,7 +219,7 @@ fn callback_decides_per_domain_and_its_metadata_reaches_the_messages() {
     }
 
     // A panicking callback is answered with 500 and the handler keeps serving.
-    let broken = server(&ctx, |s| s.set_zap_domain("broken").unwrap());
+    let broken = server(&ctx, PULL, |s| s.set_zap_domain("broken").unwrap());
     let _c = client(&ctx, &broken.endpoint, |_| {});
     broken.expect_refused(500);
     let _d = tenant("tenant-a", "pw-a");
@@ -334,7 +234,7 @@ fn null_clients_without_a_zap_domain_are_not_asked_about() {
     let ctx = Context::new();
     let auth = Authenticator::new(&ctx).unwrap();
     auth.deny("0.0.0.0/0").unwrap();
-    let srv = server(&ctx, |_| {});
+    let srv = server(&ctx, PULL, |_| {});
     let _c = client(&ctx, &srv.endpoint, |_| {});
     srv.expect_admitted();
     assert_eq!(&srv.recv()[..], b"hello");
