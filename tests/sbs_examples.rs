@@ -51,6 +51,31 @@ fn patterns_runs_all_three_and_exits_zero() {
 }
 
 #[test]
+fn ironhouse_admits_the_known_client_and_writes_files_pyzmq_reads() {
+    let dir = TempDir::new("ironhouse");
+    let certs = dir.path().join("certs");
+    let lines = run_example("ironhouse", &["--certs", certs.to_str().unwrap()]).finish_ok();
+    let user = values(
+        &lines,
+        "server received \"hello from the known client\" from User-Id ",
+    );
+    assert_eq!(user.len(), 1, "{lines:?}");
+    assert_eq!(values(&lines, "stranger: "), ["refused (ZAP status 400)"]);
+    assert_eq!(values(&lines, "known client: "), ["admitted"]);
+    assert_eq!(
+        values(&lines, "authenticator: "),
+        [
+            format!("1 allowed key(s) from {}", certs.join("allowed").display()),
+            "1 allowed, 1 denied, 0 errors".to_owned()
+        ]
+    );
+    // The client's secret file is pyzmq's format: its public key is the User-Id the server saw.
+    let secret = certs.join("client.key_secret");
+    let read = PyProc::spawn("certs.py", &["load", secret.to_str().unwrap()]).finish_ok();
+    assert_eq!(values(&read, "PUBLIC "), user);
+}
+
+#[test]
 fn examples_explain_bad_arguments_instead_of_panicking() {
     examples::assert_help_is_usage(&[
         "rr_server",
