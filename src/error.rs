@@ -282,6 +282,20 @@ impl Error {
     }
 }
 
+impl TryFrom<i32> for Error {
+    type Error = i32;
+
+    /// The checked form of [`Error::from_raw`]: the variant for an errno value (libzmq's
+    /// `*_ALT` fallback codes included), or the number itself back when it is none of them,
+    /// where `from_raw` gives [`Error::EUNKNOWN`] and the number is lost.
+    fn try_from(raw: i32) -> std::result::Result<Error, i32> {
+        match Error::from_raw(raw) {
+            Error::EUNKNOWN => Err(raw),
+            known => Ok(known),
+        }
+    }
+}
+
 impl fmt::Debug for Error {
     /// Prints the message, as zmq 0.10 does (its own tests assert `{:?}` == `{}`). Use
     /// [`Error::name`] for the variant name.

@@ -289,7 +289,7 @@ impl MonitorEvent {
     /// for a code this crate does not know (see [`MonitorEvent::value`]).
     pub fn protocol_error(&self) -> Option<ProtocolError> {
         match self.event()? {
-            SocketEvent::HANDSHAKE_FAILED_PROTOCOL => ProtocolError::from_raw(self.value),
+            SocketEvent::HANDSHAKE_FAILED_PROTOCOL => ProtocolError::try_from(self.value).ok(),
             _ => None,
         }
     }
@@ -326,7 +326,7 @@ macro_rules! protocol_errors {
         /// event (libzmq's `ZMQ_PROTOCOL_ERROR_*` codes). Not in zmq 0.10.
         ///
         /// `as u32` gives libzmq's code. Codes a newer libzmq may add are not variants
-        /// ([`ProtocolError::from_raw`] returns `None` for them), and more variants may be
+        /// (`ProtocolError::try_from` is `Err(EINVAL)` for them), and more variants may be
         /// added here.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
@@ -335,11 +335,14 @@ macro_rules! protocol_errors {
             $( $(#[doc = $doc])* $name = $raw as isize, )*
         }
 
-        impl ProtocolError {
-            /// The error for a libzmq code; `None` for a code this crate does not know.
-            pub fn from_raw(raw: u32) -> Option<ProtocolError> {
-                $( if raw == $raw { return Some(ProtocolError::$name); } )*
-                None
+        impl TryFrom<u32> for ProtocolError {
+            type Error = Error;
+
+            /// The error for a libzmq code (`ZMQ_PROTOCOL_ERROR_*`); `Err(EINVAL)` for a code
+            /// this crate does not know.
+            fn try_from(raw: u32) -> Result<ProtocolError> {
+                $( if raw == $raw { return Ok(ProtocolError::$name); } )*
+                Err(Error::EINVAL)
             }
         }
     };

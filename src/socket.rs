@@ -3,7 +3,7 @@
 use std::os::raw::{c_int, c_void};
 
 use crate::context::Context;
-use crate::error::{c_string, check, last_error, Result};
+use crate::error::{c_string, check, last_error, Error, Result};
 use crate::message::Message;
 
 macro_rules! socket_types {
@@ -24,10 +24,16 @@ macro_rules! socket_types {
                 self as i32
             }
 
-            /// The type for a libzmq value; `None` for a value this build does not know.
-            pub fn try_from_raw(raw: i32) -> Option<SocketType> {
-                $( $(#[cfg($cfg)])? { if raw == $raw as i32 { return Some(SocketType::$name); } } )*
-                None
+        }
+
+        impl TryFrom<i32> for SocketType {
+            type Error = Error;
+
+            /// The type for a libzmq value (`ZMQ_REQ`, ...); `Err(EINVAL)` for a value this
+            /// build does not know (a DRAFT type without `cfg(zmq_draft)`, or no type at all).
+            fn try_from(raw: i32) -> Result<SocketType> {
+                $( $(#[cfg($cfg)])? { if raw == $raw as i32 { return Ok(SocketType::$name); } } )*
+                Err(Error::EINVAL)
             }
         }
     };

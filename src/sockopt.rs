@@ -49,9 +49,11 @@ pub enum Mechanism {
     ZMQ_GSSAPI = zmq_sys::ZMQ_GSSAPI as isize,
 }
 
-impl Mechanism {
-    /// The mechanism for a libzmq value; `None` for a value this crate does not know.
-    fn try_from_raw(raw: i32) -> Option<Mechanism> {
+impl TryFrom<i32> for Mechanism {
+    type Error = Error;
+
+    /// The mechanism for a libzmq value (`ZMQ_NULL`, ...); `Err(EINVAL)` for another value.
+    fn try_from(raw: i32) -> Result<Mechanism> {
         [
             Mechanism::ZMQ_NULL,
             Mechanism::ZMQ_PLAIN,
@@ -60,6 +62,7 @@ impl Mechanism {
         ]
         .into_iter()
         .find(|m| *m as i32 == raw)
+        .ok_or(Error::EINVAL)
     }
 }
 
@@ -309,7 +312,7 @@ macro_rules! sockopt_accessor {
                      is `Err(EINVAL)`."]]
             $id $name $sib, SocketType,
             |s| get_scalar::<c_int>(s, zmq_sys::$id)
-                .and_then(|v| SocketType::try_from_raw(v).ok_or(Error::EINVAL)));
+                .and_then(SocketType::try_from));
     };
     (get mechanism [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
         sockopt_accessor!(@get [$($attr)*
@@ -317,7 +320,7 @@ macro_rules! sockopt_accessor {
             #[doc = "An unknown mechanism value is `Err(EINVAL)`."]]
             $id $name $sib, Mechanism,
             |s| get_scalar::<c_int>(s, zmq_sys::$id)
-                .and_then(|v| Mechanism::try_from_raw(v).ok_or(Error::EINVAL)));
+                .and_then(Mechanism::try_from));
     };
     (@get [$($attr:tt)*] $id:ident $name:ident $sib:tt, $ty:ty, $body:expr) => {
         #[doc = concat!("Reads `", stringify!($id), "` (`zmq_getsockopt`).")]

@@ -76,7 +76,14 @@ fn every_variant_round_trips_through_its_errno() {
 fn unknown_codes_never_panic() {
     for raw in [0, -5, 4095, 999_999, i32::MIN, i32::MAX, 156_384_712 + 99] {
         assert_eq!(zmq::Error::from_raw(raw), zmq::Error::EUNKNOWN, "{raw}");
+        // The checked form gives the number back instead of losing it.
+        assert_eq!(zmq::Error::try_from(raw), Err(raw));
     }
+    assert_eq!(zmq::Error::try_from(libc::ENOTDIR), Ok(zmq::Error::ENOTDIR));
+    assert_eq!(
+        zmq::Error::try_from(zmq_sys::errno::ENOTSUP_ALT),
+        Ok(zmq::Error::ENOTSUP)
+    );
     // Codes zmq 0.10 panicked on are variants now.
     assert_eq!(
         zmq::Error::from_raw(libc::ECONNRESET),

@@ -311,7 +311,7 @@ fn decoder_reads_both_frames() {
         ProtocolError::ZMTP_MECHANISM_MISMATCH.to_raw(),
         zmq_sys::ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH
     );
-    assert_eq!(ProtocolError::from_raw(0x1234), None);
+    assert_eq!(ProtocolError::try_from(0x1234), Err(zmq::Error::EINVAL));
     // A non-UTF-8 endpoint is kept as bytes.
     let binary = MonitorEvent::from_frames(&header(1, 0), &[0xff, 0xfe]).unwrap();
     assert_eq!(binary.endpoint_str(), None);
