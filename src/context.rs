@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::os::raw::c_void;
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::error::{check, last_error, Error, Result};
 
@@ -123,7 +123,7 @@ impl Context {
     /// bindings can drive (see [`check_library`](crate::check_library)); if not, every call
     /// returns `Err(EPROTONOSUPPORT)`.
     pub fn new() -> Context {
-        let raw = match crate::check_library() {
+        let raw = match crate::library::check_library() {
             Err(_) => Err(Error::EPROTONOSUPPORT),
             Ok(()) => {
                 // SAFETY: zmq_ctx_new has no preconditions; a NULL result is checked below.
@@ -268,56 +268,6 @@ impl Context {
         self.with_raw(|raw| check(unsafe { zmq_sys::zmq_ctx_set(raw, option as i32, value) }))
             .map(drop)
     }
-}
-
-/// Result of the one-time check of the linked library.
-static LIBRARY_CHECK: OnceLock<std::result::Result<(), String>> = OnceLock::new();
-
-/// Checks, once per process, that the linked libzmq is at least 4.1 and that its `zmq_msg_t`
-/// is the size these bindings were generated for. Returns the reason when it is not.
-///
-/// [`Context::new`] runs this; a failed check makes the context unusable (every call returns
-/// `Err(EPROTONOSUPPORT)`) instead of risking memory corruption.
-pub fn check_library() -> std::result::Result<(), String> {
-    if let Some(result) = LIBRARY_CHECK.get() {
-        return result.clone();
-    }
-    match examine_library() {
-        Some(result) => LIBRARY_CHECK.get_or_init(|| result).clone(),
-        // Could not ask (no context could be made): the caller reports that failure, and the
-        // check runs again next time instead of being skipped for good.
-        None => Ok(()),
-    }
-}
-
-/// The check itself; `None` when libzmq cannot make the throwaway context it needs.
-fn examine_library() -> Option<std::result::Result<(), String>> {
-    let (major, minor, patch) = crate::version();
-    if (major, minor) < (4, 1) {
-        return Some(Err(format!(
-            "the linked libzmq is {major}.{minor}.{patch}; these bindings need 4.1 or newer"
-        )));
-    }
-    let expected = std::mem::size_of::<zmq_sys::zmq_msg_t>();
-    // SAFETY: a throwaway context, used for one zmq_ctx_get and terminated at once.
-    let size = unsafe {
-        let ctx = zmq_sys::zmq_ctx_new();
-        if ctx.is_null() {
-            return None;
-        }
-        let size = zmq_sys::zmq_ctx_get(ctx, zmq_sys::ZMQ_MSG_T_SIZE as i32);
-        zmq_sys::zmq_ctx_term(ctx);
-        size
-    };
-    // ZMQ_MSG_T_SIZE exists from 4.3 on; older libraries answer -1 (EINVAL) and keep the
-    // 64-byte zmq_msg_t that every 4.x release has had.
-    if size >= 0 && size as usize != expected {
-        return Some(Err(format!(
-            "the linked libzmq {major}.{minor}.{patch} has a {size}-byte zmq_msg_t, but these \
-             bindings assume {expected} bytes"
-        )));
-    }
-    Some(Ok(()))
 }
 
 #[cfg(test)]

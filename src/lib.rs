@@ -33,6 +33,7 @@ pub mod auth;
 mod context;
 mod error;
 mod flags;
+mod library;
 mod message;
 mod monitor;
 mod poll;
@@ -42,11 +43,12 @@ mod security;
 mod socket;
 mod sockopt;
 
-pub use crate::context::{check_library, Context};
+pub use crate::context::Context;
 pub use crate::error::{Error, Result};
 pub use crate::flags::{
     PollEvents, RecvFlags, SendFlags, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE,
 };
+pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
 pub use crate::socket::{Sendable, Socket, SocketType};
 pub use crate::SocketType::*;
@@ -56,39 +58,3 @@ pub use crate::poll::*;
 pub use crate::proxy::*;
 pub use crate::security::*;
 pub use crate::sockopt::*;
-
-/// The (major, minor, patch) version of the libzmq this program is linked with.
-///
-/// ```
-/// let (major, _minor, _patch) = zmq::version();
-/// assert_eq!(major, 4);
-/// ```
-pub fn version() -> (i32, i32, i32) {
-    let (mut major, mut minor, mut patch) = (0, 0, 0);
-    // SAFETY: zmq_version only writes the three ints we pass.
-    unsafe { zmq_sys::zmq_version(&mut major, &mut minor, &mut patch) };
-    (major, minor, patch)
-}
-
-/// Whether the linked libzmq has a capability: `"ipc"`, `"pgm"`, `"tipc"`, `"norm"`,
-/// `"curve"`, `"gssapi"`, `"draft"`.
-///
-/// Always `Some(..)` (zmq 0.10's signature; it never returned `None`); a name containing a NUL
-/// byte is `Some(false)`. [`has_capability`] is the plain `bool` form.
-///
-/// ```
-/// assert_eq!(zmq::has("ipc"), Some(true));
-/// assert_eq!(zmq::has("no-such-thing"), Some(false));
-/// ```
-pub fn has(capability: &str) -> Option<bool> {
-    Some(has_capability(capability))
-}
-
-/// Whether the linked libzmq has a capability; the `bool` form of [`has`].
-pub fn has_capability(capability: &str) -> bool {
-    let Ok(name) = crate::error::c_string(capability) else {
-        return false;
-    };
-    // SAFETY: a valid NUL-terminated string, only read by zmq_has.
-    unsafe { zmq_sys::zmq_has(name.as_ptr()) == 1 }
-}

@@ -223,7 +223,7 @@ impl CurveKeyPair {
     /// (the first release with `zmq_curve_public`; the crate still builds and links against
     /// 4.1, this function is then compiled without the call).
     pub fn from_secret_key(secret_key: &[u8; 32]) -> Result<CurveKeyPair> {
-        if !has_curve_public(crate::version()) {
+        if !has_curve_public(crate::library::version()) {
             return Err(Error::ENOTSUP);
         }
         let public = curve_public(secret_key)?;
