@@ -96,8 +96,33 @@ pub fn proxy_steerable_with_capture(
     run_steerable(frontend.raw(), backend.raw(), capture.raw(), control.raw())
 }
 
+/// `Err(ETERM)` (or another error) unless libzmq can still report `ZMQ_FD` for every
+/// non-NULL socket. libzmq's proxy asserts (aborting the process) when that query fails
+/// while it builds its poller, which it does for sockets whose context was already shut down
+/// or terminated; asking first turns that into the error the proxy would otherwise return.
+/// (A shutdown that lands between this check and the proxy's first poll still reaches the
+/// assertion: that race is libzmq's.)
+fn check_usable(sockets: &[*mut c_void]) -> Result<()> {
+    for &socket in sockets.iter().filter(|s| !s.is_null()) {
+        let mut fd: zmq_sys::RawFd = 0;
+        let mut len = std::mem::size_of::<zmq_sys::RawFd>();
+        // SAFETY: `socket` is the live handle of a borrowed `Socket` (see `run`); libzmq
+        // writes at most `len` bytes into `fd`, a plain integer of that size.
+        check(unsafe {
+            zmq_sys::zmq_getsockopt(
+                socket,
+                zmq_sys::ZMQ_FD as std::os::raw::c_int,
+                &mut fd as *mut zmq_sys::RawFd as *mut c_void,
+                &mut len,
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// `zmq_proxy`; a NULL `capture` means none.
 fn run(frontend: *mut c_void, backend: *mut c_void, capture: *mut c_void) -> Result<()> {
+    check_usable(&[frontend, backend, capture])?;
     // SAFETY: every non-NULL pointer is the live handle of a `Socket` that the caller's
     // borrow keeps alive (and, being `!Sync`, unused by other threads) for the whole call;
     // libzmq accepts NULL for the optional capture socket.
@@ -111,6 +136,7 @@ fn run_steerable(
     capture: *mut c_void,
     control: *mut c_void,
 ) -> Result<()> {
+    check_usable(&[frontend, backend, capture, control])?;
     // SAFETY: as in `run`; `control` is a live socket handle as well.
     check(unsafe { zmq_sys::zmq_proxy_steerable(frontend, backend, capture, control) }).map(drop)
 }
