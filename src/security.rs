@@ -91,7 +91,7 @@ fn z85_digit(c: u8) -> Option<u32> {
 /// libzmq 4.3.5 checks the same, but older releases (which a system library may be) read
 /// outside their decoding table for bytes above 0x7F and wrap silently on overflow; checking
 /// first gives the same answer with every libzmq.
-fn is_valid_z85(text: &[u8]) -> bool {
+pub(crate) fn is_valid_z85(text: &[u8]) -> bool {
     text.chunks(5).all(|group| {
         group
             .iter()

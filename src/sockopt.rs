@@ -205,6 +205,24 @@ fn c_text(value: &str) -> Result<&[u8]> {
     }
 }
 
+/// A CURVE key value for libzmq: 40 (or 40 and a NUL, which libzmq also takes) bytes must be
+/// Z85 text, checked here. libzmq decodes them as a C string, so a NUL inside the text made
+/// it accept a key cut short (`Ok`, with the rest of the key left as it was), and releases
+/// before 4.2.2 read outside their decoding table for bytes above 0x7F. Other lengths go to
+/// libzmq as they are (32 is the binary key, anything else its `EINVAL`).
+fn curve_key(value: &[u8]) -> Result<&[u8]> {
+    let text = match value {
+        [text @ .., 0] if text.len() == CURVE_Z85_BUFFER - 1 => text,
+        text if text.len() == CURVE_Z85_BUFFER - 1 => text,
+        _ => return Ok(value),
+    };
+    if crate::security::is_valid_z85(text) {
+        Ok(value)
+    } else {
+        Err(Error::EINVAL)
+    }
+}
+
 /// Milliseconds for libzmq's C `int`: sub-millisecond parts round up (so a non-zero duration
 /// never becomes 0, which often means "disabled"); too large is `EINVAL`.
 fn duration_to_ms(value: Duration) -> Result<i32> {
@@ -369,7 +387,7 @@ macro_rules! sockopt_accessor {
             #[doc = ""]
             #[doc = "Takes the 32-byte binary key or its 40-character Z85 text; any other length \
                      is `Err(EINVAL)` (from libzmq), as is a libzmq without CURVE."]]
-            $id $name $sib, &[u8], |s, v| set_raw(s, zmq_sys::$id, Some(v)));
+            $id $name $sib, &[u8], |s, v| set_raw(s, zmq_sys::$id, Some(curve_key(v)?)));
     };
     (set cstr [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
         sockopt_accessor!(@set [$($attr)*
