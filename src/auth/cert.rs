@@ -154,6 +154,25 @@ fn key_from_text(text: &str, which: &'static str) -> Result<[u8; 32], CertError>
     <[u8; 32]>::try_from(bytes.as_slice()).map_err(|_| CertError::BadKey { which })
 }
 
+/// A metadata entry the ZPL writer can write so that it reads back the same: the name a ZPL
+/// name, the value one line that does not hold both kinds of quote.
+fn check_metadata(name: &str, value: &str) -> Result<(), CertError> {
+    let bad = |reason| CertError::BadMetadata {
+        name: name.to_owned(),
+        reason,
+    };
+    if name.is_empty() || !name.chars().all(is_name_char) {
+        return Err(bad("a name is letters, digits and $-_@.&+/ only"));
+    }
+    if value.contains(['\n', '\r']) {
+        return Err(bad("a value is one line"));
+    }
+    if value.contains('"') && value.contains('\'') {
+        return Err(bad("a value cannot hold both \" and '"));
+    }
+    Ok(())
+}
+
 /// The characters a ZPL name may hold (RFC 4).
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "$-_@.&+/".contains(c)
@@ -237,19 +256,7 @@ impl Certificate {
     /// Sets (or replaces) a metadata entry. The name must be a ZPL name (letters, digits and
     /// `$-_@.&+/`), the value one line that does not hold both kinds of quote.
     pub fn set_metadata(&mut self, name: &str, value: &str) -> Result<(), CertError> {
-        let bad = |reason| CertError::BadMetadata {
-            name: name.to_owned(),
-            reason,
-        };
-        if name.is_empty() || !name.chars().all(is_name_char) {
-            return Err(bad("a name is letters, digits and $-_@.&+/ only"));
-        }
-        if value.contains(['\n', '\r']) {
-            return Err(bad("a value is one line"));
-        }
-        if value.contains('"') && value.contains('\'') {
-            return Err(bad("a value cannot hold both \" and '"));
-        }
+        check_metadata(name, value)?;
         match self.metadata.iter_mut().find(|(n, _)| n == name) {
             Some(entry) => entry.1 = value.to_owned(),
             None => self.metadata.push((name.to_owned(), value.to_owned())),
@@ -259,7 +266,9 @@ impl Certificate {
 
     /// Reads a certificate from ZPL text. A secret key, when present, must belong to the
     /// public key (checked where libzmq can derive public keys, i.e. has CURVE and is 4.2.1
-    /// or newer).
+    /// or newer). Metadata follows [`Certificate::set_metadata`]'s rules (a value that holds
+    /// both kinds of quote is `Err(BadMetadata)`), so every certificate read can be written
+    /// out and read back.
     pub fn parse(text: &str) -> Result<Certificate, CertError> {
         let tree = zpl::parse(text)?;
         let mut public_key = None;
@@ -283,8 +292,12 @@ impl Certificate {
                 }
                 "metadata" => {
                     for entry in &section.children {
-                        metadata
-                            .push((entry.name.clone(), entry.value.clone().unwrap_or_default()));
+                        let value = entry.value.clone().unwrap_or_default();
+                        // The rules `set_metadata` applies, so that what was read can be
+                        // written out again (a bare value may hold both kinds of quote,
+                        // which no quoted value can).
+                        check_metadata(&entry.name, &value)?;
+                        metadata.push((entry.name.clone(), value));
                     }
                 }
                 // Other sections (czmq leaves room for them) are not ours to judge.
