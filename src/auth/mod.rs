@@ -219,7 +219,17 @@ enum Decision {
 }
 
 fn decide(policies: &Policies, req: &ZapRequest) -> Decision {
-    let ip = req.address.parse::<IpAddr>().ok();
+    // libzmq reports IPv6 link-local peers with their zone (`fe80::1%eth0`): the zone is
+    // not part of the address the lists match.
+    let bare = req.address.split('%').next().unwrap_or("");
+    let ip = bare.parse::<IpAddr>().ok();
+    if ip.is_none() && !req.address.is_empty() && !policies.deny.is_empty() {
+        // An address we cannot read cannot be shown not to be denied: fail closed.
+        return Decision::Done(Verdict::deny(format!(
+            "address {:?} cannot be checked against the deny list",
+            req.address
+        )));
+    }
     if let Some(ip) = ip {
         if policies.deny.iter().any(|r| r.contains(ip)) {
             return Decision::Done(Verdict::deny(format!("address {ip} is denied")));
@@ -551,8 +561,10 @@ impl Authenticator {
         {
             let control = self.control.lock().unwrap_or_else(|e| e.into_inner());
             // ETERM: the context is terminating and the thread ends on its own.
-            match control.send("STOP", 0) {
-                Ok(()) | Err(Error::ETERM) => {}
+            // DONTWAIT: if the thread already ended, nobody reads the control socket and a
+            // blocking send would wait forever.
+            match control.send("STOP", crate::DONTWAIT) {
+                Ok(()) | Err(Error::ETERM) | Err(Error::EAGAIN) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -654,6 +666,12 @@ mod tests {
             "no address"
         );
         assert!(verdict(&p, &null("127.0.0.1")).is_allowed());
+        // A zone id does not hide a link-local client from the lists.
+        p.allow.push("fe80::/10".parse().unwrap());
+        assert!(verdict(&p, &null("fe80::1%eth0")).is_allowed());
+        p.deny.push("fe80::1".parse().unwrap());
+        assert_eq!(verdict(&p, &null("fe80::1%eth0")).status, ZapStatus::Denied);
+        assert_eq!(verdict(&p, &null("not-an-ip")).status, ZapStatus::Denied);
 
         let plain = |user: &str, pass: &str, domain: &str| {
             req(
