@@ -246,7 +246,7 @@ impl CurveKeyPair {
 
 /// The Z85 text of a 32-byte key. Encoding 32 bytes cannot fail (32 is a multiple of 4), so
 /// the impossible error case yields an empty string rather than a panic.
-fn key_to_z85(key: &[u8; KEY_LEN]) -> String {
+pub(crate) fn key_to_z85(key: &[u8; KEY_LEN]) -> String {
     z85_encode(key).unwrap_or_default()
 }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use auth_server::{server, unique, Server, DEADLINE};
+use auth_server::{require_curve, server, unique, Server, DEADLINE};
 use zmq::auth::{
     load_directory, Authenticator, CertError, Certificate, Credentials, Verdict, ZapRequest,
 };
@@ -43,13 +43,6 @@ fn curve_server(ctx: &Context, cert: &Certificate) -> Server {
         s.set_curve_server(true).unwrap();
         s.set_curve_secretkey(cert.secret_key().unwrap()).unwrap();
     })
-}
-
-fn require_curve() {
-    assert!(
-        zmq::has("curve").unwrap_or(false),
-        "this libzmq has no CURVE; both link modes of this crate are expected to have it"
-    );
 }
 
 #[test]

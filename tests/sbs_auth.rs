@@ -10,18 +10,10 @@ mod py;
 #[path = "common/sbs.rs"]
 mod sbs;
 
-use auth_server::{server, Server};
+use auth_server::{require_curve, server, Server};
 use py::{values, PyProc, TempDir};
 use zmq::auth::{load_directory, Authenticator, Certificate};
 use zmq::{Context, SocketType, REP};
-
-fn assert_curve_available() {
-    assert_eq!(
-        zmq::has("curve"),
-        Some(true),
-        "the linked libzmq has no CURVE support; the security side-by-side tests need it"
-    );
-}
 
 /// How long a pyzmq client that should be refused waits for a reply (it must get none).
 const REFUSED_MS: &str = "--timeout-ms=1000";
@@ -48,7 +40,7 @@ fn finish_refused(mut client: PyProc) {
 
 #[test]
 fn rust_authenticator_curve_with_pyzmq_clients() {
-    assert_curve_available();
+    require_curve();
     let dir = TempDir::new("auth-curve");
     // The allowed client's certificate pair is made by pyzmq; our authenticator reads its
     // public file from the directory.
@@ -184,7 +176,7 @@ fn rust_request(ctx: &Context, endpoint: &str, setup: impl FnOnce(&zmq::Socket))
 
 #[test]
 fn pyzmq_thread_authenticator_with_rust_clients_and_rust_certificates() {
-    assert_curve_available();
+    require_curve();
     let dir = TempDir::new("auth-pyserver");
     let allowed_dir = dir.path().join("allowed");
     std::fs::create_dir(&allowed_dir).unwrap();
@@ -272,7 +264,7 @@ fn pyzmq_thread_authenticator_plain_with_rust_clients() {
 
 #[test]
 fn certificates_written_by_one_side_are_read_by_the_other() {
-    assert_curve_available();
+    require_curve();
     let dir = TempDir::new("auth-certs");
     // Ours, read by pyzmq.
     let mut ours = Certificate::new().unwrap();

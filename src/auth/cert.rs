@@ -21,7 +21,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::security::{z85_decode, z85_encode, CurveKeyPair};
+use crate::security::{key_to_z85, z85_decode, CurveKeyPair};
 
 /// Why a certificate could not be read, made or written.
 #[derive(Debug, thiserror::Error)]
@@ -141,11 +141,6 @@ impl Drop for Certificate {
     }
 }
 
-fn key_z85(key: &[u8; 32]) -> String {
-    // 32 is a multiple of 4: encoding cannot fail.
-    z85_encode(key).unwrap_or_default()
-}
-
 fn key_from_text(text: &str, which: &'static str) -> Result<[u8; 32], CertError> {
     if text.len() != 40 {
         return Err(CertError::BadKey { which });
@@ -210,7 +205,7 @@ impl Certificate {
 
     /// The public key as Z85 text.
     pub fn public_key_z85(&self) -> String {
-        key_z85(&self.public_key)
+        key_to_z85(&self.public_key)
     }
 
     /// The secret key, if this certificate has it.
@@ -220,7 +215,7 @@ impl Certificate {
 
     /// The secret key as Z85 text, if this certificate has it.
     pub fn secret_key_z85(&self) -> Option<String> {
-        self.secret_key.as_ref().map(key_z85)
+        self.secret_key.as_ref().map(key_to_z85)
     }
 
     /// The key pair, if this certificate has the secret key.

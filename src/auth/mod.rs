@@ -271,7 +271,7 @@ fn decide(policies: &Policies, req: &ZapRequest) -> Decision {
                     keys.contains(public_key)
                 }
             };
-            let z85 = crate::z85_encode(public_key).unwrap_or_default();
+            let z85 = crate::security::key_to_z85(public_key);
             Some(if known {
                 Verdict::allow(z85)
             } else {

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::security::z85_encode;
+use crate::security::key_to_z85;
 
 /// The endpoint libzmq sends ZAP requests to, in the server socket's context.
 pub const ZAP_ENDPOINT: &str = "inproc://zeromq.zap.01";
@@ -96,7 +96,7 @@ impl fmt::Debug for Credentials {
                 .finish(),
             Credentials::Curve { public_key } => f
                 .debug_struct("Curve")
-                .field("public_key", &z85_encode(public_key).unwrap_or_default())
+                .field("public_key", &key_to_z85(public_key))
                 .finish(),
             Credentials::Gssapi { principal } => f
                 .debug_struct("Gssapi")

@@ -110,3 +110,12 @@ impl Server {
         }
     }
 }
+
+/// Fails the test when the linked libzmq has no CURVE (both link modes here have it).
+pub fn require_curve() {
+    assert_eq!(
+        zmq::has("curve"),
+        Some(true),
+        "the linked libzmq has no CURVE support; the authentication tests need it"
+    );
+}
