@@ -26,13 +26,24 @@ const WAIT: Duration = Duration::from_secs(5);
 fn certs_dir() -> Result<(PathBuf, bool)> {
     let mut args = std::env::args().skip(1);
     match (args.next().as_deref(), args.next()) {
-        (None, _) => {
-            let dir = std::env::temp_dir().join(format!("ironhouse-{}", std::process::id()));
-            Ok((dir, true))
-        }
+        (None, _) => Ok((private_temp_dir()?, true)),
         (Some("--certs"), Some(dir)) => Ok((PathBuf::from(dir), false)),
         _ => Err("usage: ironhouse [--certs DIR]".into()),
     }
+}
+
+/// A new directory only this user can enter. Created exclusively: a directory that already
+/// exists under that name (someone else's, perhaps planted) is an error, never reused.
+fn private_temp_dir() -> Result<PathBuf> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .subsec_nanos();
+    let dir = std::env::temp_dir().join(format!("ironhouse-{}-{nanos}", std::process::id()));
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir)?;
+    Ok(dir)
 }
 
 fn client(ctx: &Context, endpoint: &str, server: &Certificate, me: &Certificate) -> Result<Socket> {

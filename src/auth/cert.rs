@@ -374,8 +374,10 @@ impl Certificate {
     }
 
     /// Writes the secret certificate to `path`, readable by its owner only (mode 0600 on
-    /// Unix, also when the file existed with wider permissions). `Err(NoSecretKey)` without a
-    /// secret key.
+    /// Unix, also when a file with wider permissions was there). The file is replaced, not
+    /// written in place: a symbolic link at `path` is not followed, and a process that held
+    /// the old file open does not see the new secret. `Err(NoSecretKey)` without a secret
+    /// key.
     pub fn save_secret(&self, path: impl AsRef<Path>) -> Result<(), CertError> {
         let path = path.as_ref();
         let text = self.to_secret_text().ok_or(CertError::NoSecretKey)?;
@@ -400,31 +402,69 @@ fn with_suffix(base: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Writes the secret file by replacing it: a new file next to `path`, created exclusively
+/// (no symbolic link or existing file is followed into) and readable by its owner only from
+/// the start, is filled, synced and renamed over `path`. A symbolic link at `path` is thus
+/// replaced, not written through, and whoever held the old file open does not see the new
+/// secret.
 #[cfg(unix)]
 fn write_private(path: &Path, data: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // `mode` only applies to a new file: narrow an existing one before writing the secret.
-    file.set_permissions(fs::Permissions::from_mode(0o600))?;
-    file.write_all(data)
+    use std::os::unix::fs::OpenOptionsExt;
+    replace_file(path, data, |options| {
+        options.mode(0o600);
+    })
 }
 
 #[cfg(not(unix))]
 fn write_private(path: &Path, data: &[u8]) -> io::Result<()> {
-    fs::write(path, data)
+    replace_file(path, data, |_| {})
+}
+
+/// Writes `data` to a fresh temporary file beside `path` (opened with `create_new` after
+/// `configure`), then renames it over `path`; on failure the temporary file is removed.
+fn replace_file(
+    path: &Path,
+    data: &[u8],
+    configure: impl FnOnce(&mut fs::OpenOptions),
+) -> io::Result<()> {
+    use std::io::Write;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let temp = path.with_file_name(temp_name);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    configure(&mut options);
+    let mut file = options.open(&temp)?;
+    let written = file
+        .write_all(data)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
 }
 
 /// Loads the public keys of every `*.key` file in `dir` (the files czmq and pyzmq hand
 /// out; `*.key_secret` files are not read), sorted by file name. A malformed file is an
 /// error naming it, not skipped.
 pub fn load_directory(dir: impl AsRef<Path>) -> Result<Vec<Certificate>, CertError> {
-    let dir = dir.as_ref();
+    scan_directory(dir.as_ref())?.into_iter().collect()
+}
+
+/// The public parts of the `*.key` files in `dir`, sorted by file name, each loaded or its
+/// error; `Err` when the directory itself cannot be read.
+pub(crate) fn scan_directory(dir: &Path) -> Result<Vec<Result<Certificate, CertError>>, CertError> {
     let mut paths = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_error(dir))? {
         let entry = entry.map_err(io_error(dir))?;
@@ -434,10 +474,10 @@ pub fn load_directory(dir: impl AsRef<Path>) -> Result<Vec<Certificate>, CertErr
         }
     }
     paths.sort();
-    paths
+    Ok(paths
         .iter()
         .map(|p| Certificate::load(p).map(|c| c.public_part()))
-        .collect()
+        .collect())
 }
 
 /// A small ZPL reader: the tree of names and values, nothing else.

@@ -58,6 +58,24 @@
 //! failing callbacks with 500. The server sees a refusal as a `HANDSHAKE_FAILED_AUTH` monitor
 //! event whose value is the status code.
 //!
+//! NULL clients are asked about only when the server socket has a ZAP domain
+//! (`set_zap_domain`): without one libzmq lets them in without a request, so address lists
+//! cannot apply to them. A NULL client let in gets no User-Id (pyzmq's authenticator says
+//! `"anonymous"`; a callback can return that).
+//!
+//! PLAIN passwords are compared in a time that does not depend on where they differ. A
+//! PLAIN user name that is not UTF-8 is refused (a User-Id is text; a lossy conversion would
+//! give two users the same one).
+//!
+//! ## While no handler runs
+//!
+//! The handler keeps answering through failing callbacks (500) and errors of libzmq; it ends
+//! only on [`stop`](Authenticator::stop), on drop and when the context terminates. At stop,
+//! requests already queued are answered with 500. After that, **libzmq lets clients in
+//! without asking**, as it does when no handler was ever started. A server that must refuse
+//! then sets `set_zap_enforce_domain(true)` (a DRAFT option, feature `draft`): with no handler
+//! its handshakes fail instead.
+//!
 //! A context has at most one ZAP handler: a second `Authenticator::new` on the same context
 //! is `Err(EADDRINUSE)`. The authenticator holds a socket of the context, like any other:
 //! drop it before `Context::destroy`, or the destroy waits for it.
@@ -76,7 +94,7 @@ use std::net::IpAddr;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 
@@ -114,9 +132,14 @@ fn bits(ip: IpAddr) -> (u128, u8) {
 }
 
 impl IpRange {
-    /// Whether `ip` lies in this range.
+    /// Whether `ip` lies in this range. An IPv4 address (also one reported mapped into IPv6,
+    /// `::ffff:1.2.3.4`) lies in an IPv4 range that contains it, and in an IPv6 range that
+    /// contains its mapped form (`::ffff:0:0/96`, `::/0`).
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
+        let ip = match (canonical(ip), self.network) {
+            (IpAddr::V4(v4), IpAddr::V6(_)) => IpAddr::V6(v4.to_ipv6_mapped()),
+            (ip, _) => ip,
+        };
         if ip.is_ipv4() != self.network.is_ipv4() {
             return false;
         }
@@ -131,14 +154,17 @@ impl IpRange {
 impl FromStr for IpRange {
     type Err = AddressError;
 
+    /// An address or `address/prefix`. An IPv4-mapped IPv6 address with a prefix of 96 or
+    /// more (`::ffff:10.0.0.0/104`) is the IPv4 range it maps (`10.0.0.0/8`); with a shorter
+    /// prefix it stays the IPv6 range written.
     fn from_str(text: &str) -> Result<IpRange, AddressError> {
         let bad = || AddressError(text.to_owned());
         let (addr, prefix) = match text.split_once('/') {
             Some((addr, prefix)) => (addr, Some(prefix)),
             None => (text, None),
         };
-        let network = canonical(addr.parse::<IpAddr>().map_err(|_| bad())?);
-        let width = bits(network).1;
+        let written = addr.parse::<IpAddr>().map_err(|_| bad())?;
+        let width = bits(written).1;
         let prefix = match prefix {
             None => width,
             Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p
@@ -148,7 +174,16 @@ impl FromStr for IpRange {
                 .ok_or_else(bad)?,
             Some(_) => return Err(bad()),
         };
-        Ok(IpRange { network, prefix })
+        Ok(match canonical(written) {
+            IpAddr::V4(v4) if written.is_ipv6() && prefix >= 96 => IpRange {
+                network: IpAddr::V4(v4),
+                prefix: prefix - 96,
+            },
+            _ => IpRange {
+                network: written,
+                prefix,
+            },
+        })
     }
 }
 
@@ -200,6 +235,9 @@ struct Shared {
     allowed: AtomicU64,
     denied: AtomicU64,
     errors: AtomicU64,
+    /// Set by `stop`/drop before STOP is sent; read by the loop after every request, which
+    /// is how a handler dropped by its own callback learns of it.
+    stopping: AtomicBool,
 }
 
 impl Shared {
@@ -253,12 +291,7 @@ fn decide(policies: &Policies, req: &ZapRequest) -> Decision {
             Some(DomainPolicy {
                 plain: Some(table), ..
             }),
-        ) => Some(match table.get(username) {
-            Some(expected) if expected == password => {
-                Verdict::allow(String::from_utf8_lossy(username))
-            }
-            _ => Verdict::deny("unknown user name or wrong password"),
-        }),
+        ) => Some(plain_verdict(table, username, password)),
         (
             Credentials::Curve { public_key },
             Some(DomainPolicy {
@@ -293,6 +326,33 @@ fn decide(policies: &Policies, req: &ZapRequest) -> Decision {
     }
 }
 
+/// PLAIN: the user must be in the table with this password. A user name that is not UTF-8
+/// is refused: it could only become a User-Id by a lossy conversion, which would give two
+/// different users the same User-Id.
+fn plain_verdict(table: &HashMap<Vec<u8>, Vec<u8>>, username: &[u8], password: &[u8]) -> Verdict {
+    let refused = || Verdict::deny("unknown user name or wrong password");
+    let Ok(name) = std::str::from_utf8(username) else {
+        return refused();
+    };
+    match table.get(username) {
+        Some(expected) if same_secret(expected, password) => Verdict::allow(name),
+        _ => refused(),
+    }
+}
+
+/// Compares two secrets in a time that depends on their lengths only, not on where they
+/// first differ, so a client cannot find a password byte by byte by timing refusals.
+fn same_secret(expected: &[u8], given: &[u8]) -> bool {
+    let mut diff = u8::from(expected.len() != given.len());
+    for i in 0..expected.len().max(given.len()) {
+        let a = expected.get(i).copied().unwrap_or(0);
+        let b = given.get(i).copied().unwrap_or(0);
+        diff |= a ^ b;
+    }
+    // Keeps the compiler from ending the loop at the first difference.
+    std::hint::black_box(diff) == 0
+}
+
 /// The verdict for a request's frames, with every failure turned into a 500 answer.
 fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
     let frames: Vec<&[u8]> = frames.iter().map(|m| &**m).collect();
@@ -303,8 +363,18 @@ fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
             let decision = decide(&shared.policies(), &req);
             match decision {
                 Decision::Done(verdict) => verdict,
-                Decision::Ask(callback) => catch_unwind(AssertUnwindSafe(|| callback(&req)))
-                    .unwrap_or_else(|_| Verdict::error("the authentication callback panicked")),
+                Decision::Ask(callback) => {
+                    match catch_unwind(AssertUnwindSafe(|| callback(&req))) {
+                        Ok(verdict) => verdict,
+                        Err(payload) => {
+                            // Dropping a panic payload runs its destructor, which may panic in
+                            // turn and end this thread, leaving the context without a handler
+                            // (libzmq then lets everyone in). Leak it instead.
+                            std::mem::forget(payload);
+                            Verdict::error("the authentication callback panicked")
+                        }
+                    }
+                }
             }
         }
     };
@@ -320,49 +390,99 @@ fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
 /// The handler thread: answers requests until a message on the control socket or the
 /// context's termination.
 fn serve(zap: Socket, control: Socket, shared: Arc<Shared>) {
-    answer_until_stopped(&zap, &control, &shared);
+    if answer_until_stopped(&zap, &control, &shared) == Ended::Stopped {
+        refuse_pending(&zap, &shared);
+    }
     // Closing a socket frees its inproc endpoint later, on libzmq's reaper thread; unbinding
     // frees it now, so a new authenticator can start as soon as `stop` returns. (During
     // termination this fails with ETERM, and no new handler can start anyway.)
     let _ = zap.unbind(ZAP_ENDPOINT);
 }
 
-fn answer_until_stopped(zap: &Socket, control: &Socket, shared: &Shared) {
+#[derive(PartialEq, Eq)]
+enum Ended {
+    Stopped,
+    Terminated,
+}
+
+/// What the loop does after an error of libzmq: only termination ends it. Any other error
+/// is counted and retried after a pause, because a handler that left would leave the
+/// context without one, and libzmq then lets every client in.
+fn after_error(e: Error, shared: &Shared) -> Option<Ended> {
+    match e {
+        Error::ETERM => Some(Ended::Terminated),
+        Error::EINTR | Error::EAGAIN => None,
+        _ => {
+            shared.errors.fetch_add(1, Ordering::Relaxed);
+            thread::sleep(std::time::Duration::from_millis(10));
+            None
+        }
+    }
+}
+
+fn answer_until_stopped(zap: &Socket, control: &Socket, shared: &Shared) -> Ended {
     loop {
+        if shared.stopping.load(Ordering::Acquire) {
+            return Ended::Stopped;
+        }
         let mut items = [
             zap.as_poll_item(PollEvents::POLLIN),
             control.as_poll_item(PollEvents::POLLIN),
         ];
-        match poll(&mut items, -1) {
-            Ok(_) => {}
-            Err(Error::EINTR) => continue,
-            Err(_) => return,
+        if let Err(e) = poll(&mut items, -1) {
+            match after_error(e, shared) {
+                Some(ended) => return ended,
+                None => continue,
+            }
         }
         if items[1].is_readable() {
-            return;
+            return Ended::Stopped;
         }
         if !items[0].is_readable() {
             continue;
         }
-        let frames = match zap.recv_multipart_msgs(crate::DONTWAIT) {
-            Ok(frames) => frames,
-            Err(Error::EAGAIN) | Err(Error::EINTR) => continue,
-            Err(_) => return,
-        };
-        let reply = answer(shared, &frames);
-        let frames = reply.to_frames().unwrap_or_else(|e| {
-            shared.errors.fetch_add(1, Ordering::Relaxed);
-            // A verdict whose metadata cannot be encoded: refuse rather than drop.
-            ZapReply::new(
-                reply.request_id.clone(),
-                Verdict::error(format!("bad reply: {e}")),
-            )
-            .to_frames()
-            .unwrap_or_default()
-        });
-        // The REP socket must answer before it can read the next request. A failed send
-        // means the client's session is gone; only termination ends the loop.
-        if let Err(Error::ETERM) = zap.send_multipart(frames, 0) {
+        match zap.recv_multipart_msgs(crate::DONTWAIT) {
+            Ok(frames) => {
+                if let Some(ended) = reply(zap, shared, answer(shared, &frames)) {
+                    return ended;
+                }
+            }
+            Err(e) => {
+                if let Some(ended) = after_error(e, shared) {
+                    return ended;
+                }
+            }
+        }
+    }
+}
+
+/// Sends a reply; `Some` if the context is terminating. The REP socket must answer before
+/// it can read the next request; a failed send means the client's session is gone.
+fn reply(zap: &Socket, shared: &Shared, reply: ZapReply) -> Option<Ended> {
+    let frames = reply.to_frames().unwrap_or_else(|e| {
+        shared.errors.fetch_add(1, Ordering::Relaxed);
+        // A verdict whose metadata cannot be encoded: refuse rather than drop.
+        ZapReply::new(
+            reply.request_id.clone(),
+            Verdict::error(format!("bad reply: {e}")),
+        )
+        .to_frames()
+        .unwrap_or_default()
+    });
+    match zap.send_multipart(frames, 0) {
+        Err(Error::ETERM) => Some(Ended::Terminated),
+        _ => None,
+    }
+}
+
+/// At stop, the requests already queued get an answer (500, "stopped") instead of leaving
+/// their handshakes waiting for one until they time out.
+fn refuse_pending(zap: &Socket, shared: &Shared) {
+    while let Ok(frames) = zap.recv_multipart_msgs(crate::DONTWAIT) {
+        let request_id = frames.get(1).map(|f| f.to_vec()).unwrap_or_default();
+        shared.errors.fetch_add(1, Ordering::Relaxed);
+        let verdict = Verdict::error("the authenticator stopped");
+        if reply(zap, shared, ZapReply::new(request_id, verdict)).is_some() {
             return;
         }
     }
@@ -432,14 +552,16 @@ impl Authenticator {
     }
 
     /// Adds an address or CIDR range to the allow list: once it has an entry, clients from
-    /// elsewhere are refused.
+    /// elsewhere are refused. (NULL clients are checked only on server sockets with a ZAP
+    /// domain: see the [module docs](self).)
     pub fn allow(&self, range: &str) -> Result<(), AddressError> {
         let range = range.parse()?;
         self.edit(|p| p.allow.push(range));
         Ok(())
     }
 
-    /// Adds an address or CIDR range to the deny list (checked before the allow list).
+    /// Adds an address or CIDR range to the deny list (checked before the allow list; NULL
+    /// clients only on server sockets with a ZAP domain).
     pub fn deny(&self, range: &str) -> Result<(), AddressError> {
         let range = range.parse()?;
         self.edit(|p| p.deny.push(range));
@@ -496,7 +618,13 @@ impl Authenticator {
 
     /// Re-reads the certificate directory of every domain that has one (files added or
     /// removed since take effect for the next handshake) and returns how many keys are
-    /// allowed in all. On error nothing changes.
+    /// allowed in all.
+    ///
+    /// Removals always take effect, also when something cannot be read: the keys are those
+    /// of the files that read cleanly, a malformed file lets nobody in, and a directory that
+    /// cannot be read lets no CURVE client of its domain in. The first such problem is then
+    /// returned as `Err`, after the rest was applied. A domain whose CURVE policy was
+    /// replaced while the files were read keeps the newer policy.
     pub fn reload_certificates(&self) -> Result<usize, CertError> {
         let dirs: Vec<(String, PathBuf)> = self.edit(|p| {
             p.domains
@@ -507,20 +635,49 @@ impl Authenticator {
                 })
                 .collect()
         });
+        let mut problem = None;
         let mut fresh = Vec::with_capacity(dirs.len());
         for (domain, path) in dirs {
-            let keys = read_keys(&path)?;
-            fresh.push((domain, path, keys));
-        }
-        let total = fresh.iter().map(|(_, _, keys)| keys.len()).sum();
-        self.edit(|p| {
-            for (domain, path, keys) in fresh {
-                if let Some(d) = p.domains.get_mut(&domain) {
-                    d.curve = Some(CurvePolicy::Directory { path, keys });
+            let mut keys = HashSet::new();
+            match cert::scan_directory(&path) {
+                Ok(files) => {
+                    for file in files {
+                        match file {
+                            Ok(cert) => {
+                                keys.insert(*cert.public_key());
+                            }
+                            Err(e) => {
+                                problem.get_or_insert(e);
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    problem.get_or_insert(e);
                 }
             }
+            fresh.push((domain, path, keys));
+        }
+        let total = self.edit(|p| {
+            let mut total = 0;
+            for (domain, path, keys) in fresh {
+                let Some(d) = p.domains.get_mut(&domain) else {
+                    continue;
+                };
+                // Only where the policy is still the directory that was read.
+                if let Some(CurvePolicy::Directory { path: current, .. }) = &d.curve {
+                    if *current == path {
+                        total += keys.len();
+                        d.curve = Some(CurvePolicy::Directory { path, keys });
+                    }
+                }
+            }
+            total
         });
-        Ok(total)
+        match problem {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
     }
 
     /// Decides the requests of `domain` that no built-in policy covers (other mechanisms,
@@ -558,6 +715,7 @@ impl Authenticator {
         let Some(thread) = self.thread.take() else {
             return Ok(());
         };
+        self.shared.stopping.store(true, Ordering::Release);
         {
             let control = self.control.lock().unwrap_or_else(|e| e.into_inner());
             // ETERM: the context is terminating and the thread ends on its own.
@@ -567,6 +725,11 @@ impl Authenticator {
                 Ok(()) | Err(Error::ETERM) | Err(Error::EAGAIN) => {}
                 Err(e) => return Err(e),
             }
+        }
+        if thread.thread().id() == thread::current().id() {
+            // Dropped by its own callback: the thread cannot wait for itself. It ends when
+            // the callback returns and the loop sees `stopping`.
+            return Ok(());
         }
         thread.join().map_err(|_| Error::EFAULT)
     }
@@ -608,7 +771,31 @@ mod tests {
         let v6: IpRange = "fe80::/10".parse().unwrap();
         assert!(v6.contains("fe80::1".parse().unwrap()));
         assert!(!v6.contains("fec0::1".parse().unwrap()));
+        // IPv4-mapped ranges: from /96 on they are the IPv4 range they map.
+        let mapped: IpRange = "::ffff:10.0.0.0/104".parse().unwrap();
+        assert_eq!(mapped, "10.0.0.0/8".parse().unwrap());
+        let every_v4: IpRange = "::ffff:0:0/96".parse().unwrap();
+        assert_eq!(every_v4.to_string(), "0.0.0.0/0");
+        assert!(every_v4.contains("192.0.2.1".parse().unwrap()));
+        assert!(!every_v4.contains("::1".parse().unwrap()));
+        let single: IpRange = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(single, "192.0.2.1".parse().unwrap());
+        // Shorter prefixes stay the IPv6 range written, and IPv4 clients lie in it by their
+        // mapped form.
+        let wide: IpRange = "::ffff:10.0.0.0/8".parse().unwrap();
+        assert_eq!(wide.to_string(), "::ffff:10.0.0.0/8");
+        assert!(wide.contains("::1".parse().unwrap()), "0000::/8 holds ::1");
+        assert!(
+            wide.contains("172.16.0.1".parse().unwrap()),
+            "and all of ::ffff:0:0/96"
+        );
+        assert!(!wide.contains("2001:db8::1".parse().unwrap()));
+        let any_v6: IpRange = "::/0".parse().unwrap();
+        assert!(any_v6.contains("198.51.100.7".parse().unwrap()));
+        let v6_net: IpRange = "2001:db8::/32".parse().unwrap();
+        assert!(!v6_net.contains("198.51.100.7".parse().unwrap()));
         for bad in [
+            "::ffff:1.2.3.4/129",
             "",
             "10.0.0.0/33",
             "::1/129",
@@ -623,6 +810,27 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn plain_passwords_compare_whole_and_names_must_be_utf8() {
+        let table: HashMap<Vec<u8>, Vec<u8>> = [
+            (b"admin".to_vec(), b"secret".to_vec()),
+            (b"\xffadmin".to_vec(), b"secret".to_vec()),
+        ]
+        .into_iter()
+        .collect();
+        let ok = |u: &[u8], p: &[u8]| plain_verdict(&table, u, p).status == ZapStatus::Success;
+        assert!(ok(b"admin", b"secret"));
+        assert_eq!(plain_verdict(&table, b"admin", b"secret").user_id, "admin");
+        for wrong in [&b"secre"[..], b"secret\0", b"Secret", b"", b"secretsecret"] {
+            assert!(!ok(b"admin", wrong), "{wrong:?}");
+        }
+        // In the table, but no User-Id could tell it from "\u{fffd}admin".
+        assert!(!ok(b"\xffadmin", b"secret"));
+        assert!(same_secret(b"", b""));
+        assert!(!same_secret(b"a", b""));
+        assert!(!same_secret(b"", b"\0"));
     }
 
     fn req(address: &str, domain: &str, credentials: Credentials) -> ZapRequest {
