@@ -198,6 +198,16 @@ impl Context {
     }
 }
 
+/// The context handles of sockets given away with [`Socket::into_raw`], by raw address.
+fn raw_contexts() -> std::sync::MutexGuard<'static, std::collections::HashMap<usize, Context>> {
+    static TABLE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<usize, Context>>> =
+        std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+}
+
 impl Socket {
     /// The raw handle, for the crate's own libzmq calls. Valid while `self` lives.
     pub(crate) fn raw(&self) -> *mut c_void {
@@ -206,27 +216,37 @@ impl Socket {
 
     /// Gives up ownership and returns the raw `void*` socket handle; the socket is not closed.
     ///
-    /// Unlike zmq 0.10, the raw socket keeps its context alive (one context handle is leaked
-    /// for it), so dropping the last `Context` afterwards cannot hang waiting for a socket
-    /// nobody will close. The price: that context is never terminated by Rust.
+    /// Unlike zmq 0.10, the raw socket keeps its context alive: the socket's context handle
+    /// is kept in a process-wide table, so dropping the last `Context` afterwards cannot hang
+    /// waiting for a socket nobody will close. The price: that context is not terminated by
+    /// Rust unless the handle comes back through [`Socket::from_raw`].
     pub fn into_raw(mut self) -> *mut c_void {
         self.owned = false;
         if let Some(context) = self.context.take() {
-            std::mem::forget(context);
+            let previous = raw_contexts().insert(self.raw as usize, context);
+            // A stale entry: its socket was closed by C code and the address reused. Its
+            // context may still have open sockets, so dropping the handle could wait for
+            // them: keep it alive instead, as before.
+            std::mem::forget(previous);
         }
         self.raw
     }
 
     /// Takes ownership of a raw socket handle; it is closed when the `Socket` drops.
     ///
+    /// A handle that came from [`Socket::into_raw`] gets its context handle back (the
+    /// socket holds its context alive again, and `context()` returns it); any other handle
+    /// holds none.
+    ///
     /// # Safety
     /// `raw` must be a live libzmq socket handle that nothing else closes or uses from another
-    /// thread while this `Socket` exists, and its context must outlive it (a socket adopted
-    /// this way holds no context handle).
+    /// thread while this `Socket` exists, and its context must outlive it (unless the handle
+    /// came from `into_raw`, whose context is kept).
     pub unsafe fn from_raw(raw: *mut c_void) -> Socket {
+        let context = raw_contexts().remove(&(raw as usize));
         Socket {
             raw,
-            context: None,
+            context,
             owned: true,
         }
     }
@@ -447,7 +467,14 @@ impl Socket {
     pub fn recv_multipart_msgs(&self, flags: i32) -> Result<Vec<Message>> {
         let mut parts = Vec::new();
         loop {
-            let msg = self.recv_msg(flags)?;
+            let msg = match self.recv_msg(flags) {
+                Ok(msg) => msg,
+                // Once the first frame is here the rest are too (messages arrive whole), so
+                // an interrupted call is retried rather than dropping the frames taken so far
+                // and leaving the rest to look like a message of their own.
+                Err(Error::EINTR) if !parts.is_empty() => continue,
+                Err(e) => return Err(e),
+            };
             let more = msg.get_more();
             parts.push(msg);
             if !more {
