@@ -16,7 +16,17 @@
 //!
 //! Input: `[socket type][op byte][endpoint chunk]...`; op 0..=3 = bind, connect, unbind,
 //! disconnect on the first socket, 4..=7 the same on the second (which shares the context, so
-//! inproc pairs can meet).
+//! inproc pairs can meet); at most 16 operations.
+//!
+//! Each input gets its own context, terminated before the input ends, and the ipc directory is
+//! emptied after it: a socket that connected to an inproc name nobody bound cannot finish
+//! closing while its context lives (libzmq keeps the pending connection, and the socket waits
+//! for it, until a bind of that name or `zmq_ctx_term`). With one context for the whole run
+//! each such socket stayed behind with its descriptors and its slot in the context, until
+//! `zmq_socket` failed with `EMFILE` (the context's 1023-socket limit) after some 10^4-10^5
+//! inputs. Terminating the context per input also keeps inputs independent of each other
+//! (no inproc name or ipc file of an earlier input is still there), so a crash replays.
+//! After each input the target checks that the process holds at most [`MAX_FDS`] descriptors.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -25,6 +35,11 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 
 mod common;
+
+/// How many descriptors the process may hold between inputs: libFuzzer's and the sink
+/// listener's, with room to spare. Every descriptor of an input's sockets is closed once its
+/// context is terminated, so more means something leaks them.
+const MAX_FDS: usize = 64;
 
 /// Transports that would reach beyond this machine; never handed to libzmq here.
 const NETWORK: &[&str] = &["pgm", "epgm", "norm", "udp", "ws", "wss", "tipc", "vmci"];
@@ -99,6 +114,34 @@ fn confine(endpoint: &str, binding: bool) -> Option<String> {
     }
 }
 
+/// Removes what the input's ipc binds left in the ipc directory (libzmq unlinks a socket
+/// file when its listener closes, but two binds of one name share one path).
+fn clear_ipc_dir() {
+    let Ok(entries) = std::fs::read_dir(ipc_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            let _ = std::fs::remove_dir_all(path);
+        } else {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Aborts the run when the process holds more than [`MAX_FDS`] descriptors.
+fn check_fds() {
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return; // not Linux: no check
+    };
+    let open = entries.count();
+    assert!(
+        open <= MAX_FDS,
+        "{open} descriptors open between inputs (at most {MAX_FDS}): the target leaks them"
+    );
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut input = common::Reader::new(data);
     let (Some(first), Some(second)) = (
@@ -107,13 +150,14 @@ fuzz_target!(|data: &[u8]| {
     ) else {
         return;
     };
-    let ctx = common::context();
+    // This input's own context (see the module docs), not `common::context()`.
+    let mut ctx = zmq::Context::new();
     let sockets = [
         ctx.socket(first).expect("socket"),
         ctx.socket(second).expect("socket"),
     ];
     for socket in &sockets {
-        // Closing must not wait for a peer that never comes.
+        // Closing (and so the termination below) must not wait for a peer that never comes.
         socket.set_linger(0).expect("linger");
     }
     let mut ops = 0;
@@ -135,4 +179,15 @@ fuzz_target!(|data: &[u8]| {
         // The name libzmq reports for what it bound must read without a panic.
         let _ = socket.get_last_endpoint();
     }
+    drop(sockets);
+    // zmq_ctx_term returns once every socket has finished closing (pending inproc
+    // connections included); libFuzzer's SIGALRM may interrupt it, then it is called again.
+    loop {
+        match ctx.destroy() {
+            Err(zmq::Error::EINTR) => continue,
+            result => break result.expect("terminate the context"),
+        }
+    }
+    clear_ipc_dir();
+    check_fds();
 });
