@@ -523,6 +523,8 @@ mod zpl {
         let mut roots: Vec<Node> = Vec::new();
         // The chain of nodes the current line may nest under: indices into children lists.
         let mut open: Vec<usize> = Vec::new();
+        // A byte order mark, as some Windows editors put at the start of a UTF-8 file.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, raw) in text.split('\n').enumerate() {
             let line = index + 1;
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
@@ -587,6 +589,11 @@ mod tests {
         assert_eq!(cert.public_key_z85(), PUBLIC);
         assert_eq!(cert.secret_key(), None);
         assert_eq!(cert.get_metadata("name"), Some("a b c"));
+        // The same file saved by an editor that starts UTF-8 files with a byte order mark.
+        assert_eq!(
+            Certificate::parse(&format!("\u{feff}{text}")).unwrap(),
+            cert
+        );
     }
 
     #[test]

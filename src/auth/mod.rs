@@ -353,6 +353,17 @@ fn same_secret(expected: &[u8], given: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
+/// Drops a callback's panic payload. Its destructor may panic in turn, which would end the
+/// handler thread and leave the context without a handler (libzmq then lets everyone in):
+/// that second panic is caught, and its payload, whose destructor is as little to be trusted,
+/// is kept for the life of the process instead of dropped.
+fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
+    static KEPT: Mutex<Vec<Box<dyn std::any::Any + Send>>> = Mutex::new(Vec::new());
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        KEPT.lock().unwrap_or_else(|e| e.into_inner()).push(again);
+    }
+}
+
 /// The verdict for a request's frames, with every failure turned into a 500 answer.
 fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
     let frames: Vec<&[u8]> = frames.iter().map(|m| &**m).collect();
@@ -367,10 +378,7 @@ fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
                     match catch_unwind(AssertUnwindSafe(|| callback(&req))) {
                         Ok(verdict) => verdict,
                         Err(payload) => {
-                            // Dropping a panic payload runs its destructor, which may panic in
-                            // turn and end this thread, leaving the context without a handler
-                            // (libzmq then lets everyone in). Leak it instead.
-                            std::mem::forget(payload);
+                            drop_payload(payload);
                             Verdict::error("the authentication callback panicked")
                         }
                     }
