@@ -1,6 +1,6 @@
 //! The safe layer against raw libzmq, in the same run: ZeroMQ's own perf-tool workloads, one
 //! process, sender and receiver on two threads. Prints a table and writes a CSV of every
-//! round; fails nothing on speed (issue 11, first step).
+//! round; fails nothing on speed (issue 11).
 //!
 //! ```sh
 //! cargo bench --features tokio --bench zmq_perf
@@ -25,7 +25,13 @@
 //! - (b) the safe API as a user writes it: `send(&[u8], 0)` and `recv_bytes(0)`;
 //! - (c) the fastest safe path: a reused `Message` with `recv` (the REP side echoes it with
 //!   `send_message`); from 64 KiB up each message is sent as an owned `Vec` (zero-copy; the
-//!   vector is filled per message, as a producer would fill it).
+//!   vector is filled per message, as a producer would fill it);
+//! - peers, each a process of its own per run: (a0) (a)'s loops in C
+//!   (`benches/zmq_perf_c.c`, built now against the same libzmq), and pyzmq
+//!   (`benches/pyzmq_perf.py`, the same workloads as a Python user writes them, copying and
+//!   with `copy=False`; from `target/pyzmq-deps`, where the tests install the pinned version,
+//!   or the Python installation). A peer that cannot run is named in the output with the
+//!   reason, and its column says "not run".
 //!
 //! Environment (as in `async_perf`): `ZMQ_BENCH_QUICK=1` (3 rounds of short cells, for CI),
 //! `ZMQ_BENCH_ROUNDS=<n>` (default 9), `ZMQ_BENCH_CELLS=<text>` (only the cells whose name
@@ -111,6 +117,10 @@ enum Col {
     Tcp,
     /// (a)'s loops in C (`benches/zmq_perf_c.c`), a process of its own per run.
     C,
+    /// pyzmq copying (`benches/pyzmq_perf.py`), a process of its own per run.
+    Py,
+    /// pyzmq with `copy=False` both ways.
+    PyZeroCopy,
 }
 
 impl Col {
@@ -124,6 +134,8 @@ impl Col {
             Col::Fast => "c",
             Col::Tcp => "tcp",
             Col::C => "a0",
+            Col::Py => "pyzmq",
+            Col::PyZeroCopy => "pyzmq-zc",
         }
     }
 }
@@ -149,7 +161,9 @@ fn thr_fns(col: Col) -> (Sender, Receiver) {
         Col::Raw | Col::RawAgain => (raw_send, raw_recv),
         Col::Safe => (safe_send, safe_recv),
         Col::Fast => (fast_send, fast_recv),
-        Col::Tcp | Col::C => unreachable!("{col:?} has no Rust zmq sockets"),
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy => {
+            unreachable!("{col:?} has no Rust zmq sockets")
+        }
     }
 }
 
@@ -315,7 +329,9 @@ fn lat_fns(col: Col) -> (Client, Server) {
         Col::Raw | Col::RawAgain => (raw_client, raw_server),
         Col::Safe => (safe_client, safe_server),
         Col::Fast => (fast_client, fast_server),
-        Col::Tcp | Col::C => unreachable!("no Rust latency loop for {col:?}"),
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy => {
+            unreachable!("no Rust latency loop for {col:?}")
+        }
     }
 }
 
@@ -526,6 +542,108 @@ fn c_run(program: &Path, workload: &str, endpoint: &str, size: usize, n: usize) 
 }
 
 // ---------------------------------------------------------------------------------------------
+// The pyzmq columns: benches/pyzmq_perf.py, the same workloads as a Python user writes them.
+
+/// pyzmq runs this fraction of (a)'s message count (at least 50): Python is an order of
+/// magnitude slower, and the table compares time per message, so a shorter run is scaled up.
+const PY_THR_DIVISOR: usize = 10;
+const PY_LAT_DIVISOR: usize = 2;
+
+struct Pyzmq {
+    script: PathBuf,
+    /// `PYTHONPATH` for the pinned pyzmq the tests install, when they did.
+    path: Option<PathBuf>,
+    version: String,
+}
+
+/// The `python3` (or `$SBS_PYTHON`, as in the tests) command with pyzmq on its path.
+fn python(py: Option<&Pyzmq>) -> Command {
+    let mut cmd = Command::new(std::env::var_os("SBS_PYTHON").unwrap_or_else(|| "python3".into()));
+    if let Some(path) = py.and_then(|p| p.path.as_ref()) {
+        cmd.env("PYTHONPATH", path);
+    }
+    cmd
+}
+
+/// pyzmq from `target/pyzmq-deps` (where the side-by-side tests install the pinned version)
+/// or from the Python installation; its versions, or why it cannot run.
+fn find_pyzmq() -> Result<Pyzmq, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let deps = root.join("target").join("pyzmq-deps");
+    let mut py = Pyzmq {
+        script: root.join("benches").join("pyzmq_perf.py"),
+        path: deps.join("zmq").is_dir().then_some(deps),
+        version: String::new(),
+    };
+    let out = python(Some(&py))
+        .arg(&py.script)
+        .arg("version")
+        .output()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(format!(
+            "`import zmq` failed ({}); `cargo test` installs the pinned pyzmq into \
+             target/pyzmq-deps, or `pip install pyzmq`",
+            stderr.lines().last().unwrap_or("no output")
+        ));
+    }
+    py.version = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Ok(py)
+}
+
+/// One run of the pyzmq script; the numbers it prints.
+fn py_run(py: &Pyzmq, col: Col, workload: &str, endpoint: &str, size: usize, n: usize) -> Vec<f64> {
+    let mode = if col == Col::PyZeroCopy {
+        "zerocopy"
+    } else {
+        "copy"
+    };
+    let out = python(Some(py))
+        .arg(&py.script)
+        .args([workload, endpoint, &size.to_string(), &n.to_string(), mode])
+        .output()
+        .expect("cannot start python3");
+    assert!(
+        out.status.success(),
+        "the pyzmq script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(|v| v.parse().expect("the pyzmq script printed a non-number"))
+        .collect()
+}
+
+/// The peers a table runs besides the four Rust columns.
+struct Peers<'a> {
+    c: Option<&'a Path>,
+    py: Option<&'a Pyzmq>,
+}
+
+impl Peers<'_> {
+    fn columns(&self) -> Vec<Col> {
+        let mut cols = Col::ZMQ.to_vec();
+        if self.c.is_some() {
+            cols.push(Col::C);
+        }
+        if self.py.is_some() {
+            cols.extend([Col::Py, Col::PyZeroCopy]);
+        }
+        cols
+    }
+}
+
+/// A column's ratios to (a), or why the column did not run.
+fn peer_text(ran: bool, ratios: &[f64]) -> String {
+    if ran {
+        ratio_text(ratios)
+    } else {
+        "not run".to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // The CSV of every round.
 
 struct Csv {
@@ -599,7 +717,7 @@ fn throughput_table(
     ctx: &zmq::Context,
     eps: &mut Endpoints,
     csv: &mut Csv,
-    c: Option<&Path>,
+    peers: &Peers,
 ) {
     println!();
     println!("Throughput, PUSH -> PULL (sender and receiver on two threads, default HWM).");
@@ -607,7 +725,7 @@ fn throughput_table(
     println!("in the same round, median [min–max] (above 1 = faster than raw FFI). raw TCP: the");
     println!("std::net loopback limit in GB/s (median) and (a)'s rate as a fraction of it.");
     println!(
-        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>7} {:>7}",
+        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>7} {:>7}",
         "cell",
         "msgs",
         "(a) m/s",
@@ -616,6 +734,8 @@ fn throughput_table(
         "(a') A/A",
         "(b) safe",
         "(c) fastest",
+        "pyzmq",
+        "pyzmq copy=False",
         "TCP GB/s",
         "(a)/TCP"
     );
@@ -629,22 +749,26 @@ fn throughput_table(
             let n = calibrate(cfg, start, |n| {
                 thr_run(Col::Raw, ctx, eps, t, size, n).as_secs_f64()
             });
-            let mut cols = Col::ZMQ.to_vec();
-            if c.is_some() {
-                cols.push(Col::C);
-            }
+            let mut cols = peers.columns();
             if t == Transport::Tcp && size >= 65_536 {
                 cols.push(Col::Tcp);
             }
-            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 6];
+            let n_py = (n / PY_THR_DIVISOR).max(50);
+            // Seconds for `n` messages (pyzmq's shorter runs scaled up to `n`).
+            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 8];
             for round in 0..cfg.rounds {
                 for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
-                    let d = match (col, c) {
-                        (Col::C, Some(program)) => c_run(program, "thr", &eps.fresh(t), size, n)[0],
-                        _ => thr_run(col, ctx, eps, t, size, n).as_secs_f64(),
+                    let (count, d) = match (col, peers.c, peers.py) {
+                        (Col::C, Some(program), _) => {
+                            (n, c_run(program, "thr", &eps.fresh(t), size, n)[0])
+                        }
+                        (Col::Py | Col::PyZeroCopy, _, Some(py)) => {
+                            (n_py, py_run(py, col, "thr", &eps.fresh(t), size, n_py)[0])
+                        }
+                        _ => (n, thr_run(col, ctx, eps, t, size, n).as_secs_f64()),
                     };
-                    csv.row("throughput", t, size, round, position, col, n, d, None);
-                    secs[col as usize].push(d);
+                    csv.row("throughput", t, size, round, position, col, count, d, None);
+                    secs[col as usize].push(d * n as f64 / count as f64);
                 }
             }
             let a = &secs[Col::Raw as usize];
@@ -658,21 +782,20 @@ fn throughput_table(
                 let frac = median(&ratios(a, tcp, |x, a| x / a));
                 (format!("{gbs:.2}"), format!("{frac:.3}"))
             };
-            let c_text = if c.is_some() {
-                ratio_text(&ratios(a, &secs[Col::C as usize], faster))
-            } else {
-                "not built".to_string()
-            };
+            let peer =
+                |col: Col, ran: bool| peer_text(ran, &ratios(a, &secs[col as usize], faster));
             println!(
-                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>7} {:>7}",
+                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>7} {:>7}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 rate_text(rate),
                 rate * size as f64 / 1e6,
-                c_text,
+                peer(Col::C, peers.c.is_some()),
                 ratio_text(&ratios(a, &secs[Col::RawAgain as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Safe as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Fast as usize], faster)),
+                peer(Col::Py, peers.py.is_some()),
+                peer(Col::PyZeroCopy, peers.py.is_some()),
                 tcp_gbs,
                 frac,
             );
@@ -685,7 +808,7 @@ fn latency_table(
     ctx: &zmq::Context,
     eps: &mut Endpoints,
     csv: &mut Csv,
-    c: Option<&Path>,
+    peers: &Peers,
 ) {
     println!();
     println!("Latency, REQ <-> REP round trips (client and server on two threads); one way =");
@@ -693,7 +816,7 @@ fn latency_table(
     println!("columns: their mean (and p99) / (a)'s in the same round, median [min–max]");
     println!("(below 1 = faster than raw FFI).");
     println!(
-        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20}",
+        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
         "cell",
         "trips",
         "(a) µs",
@@ -704,7 +827,9 @@ fn latency_table(
         "(c) mean",
         "(a0) C p99",
         "(b) p99",
-        "(c) p99"
+        "(c) p99",
+        "pyzmq mean",
+        "pyzmq copy=False"
     );
     for t in ORDER {
         for size in LAT_SIZES {
@@ -717,17 +842,24 @@ fn latency_table(
                 samples.iter().sum::<u64>() as f64 / 1e9
             });
             // [column] -> per-round (mean, p99)
-            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 6];
-            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 6];
-            let mut cols = Col::ZMQ.to_vec();
-            if c.is_some() {
-                cols.push(Col::C);
-            }
+            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 8];
+            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 8];
+            let cols = peers.columns();
+            let n_py = (n / PY_LAT_DIVISOR).max(50);
             for round in 0..cfg.rounds {
                 for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
-                    let (total, mean, p99) = match (col, c) {
-                        (Col::C, Some(program)) => {
+                    let count = if matches!(col, Col::Py | Col::PyZeroCopy) {
+                        n_py
+                    } else {
+                        n
+                    };
+                    let (total, mean, p99) = match (col, peers.c, peers.py) {
+                        (Col::C, Some(program), _) => {
                             let v = c_run(program, "lat", &eps.fresh(t), size, n);
+                            (v[0], v[1], v[2])
+                        }
+                        (Col::Py | Col::PyZeroCopy, _, Some(py)) => {
+                            let v = py_run(py, col, "lat", &eps.fresh(t), size, n_py);
                             (v[0], v[1], v[2])
                         }
                         _ => {
@@ -744,7 +876,7 @@ fn latency_table(
                         round,
                         position,
                         col,
-                        n,
+                        count,
                         total,
                         Some((mean, p99)),
                     );
@@ -754,26 +886,25 @@ fn latency_table(
             }
             let slower = |x: f64, a: f64| x / a;
             let (am, ap) = (&means[Col::Raw as usize], &p99s[Col::Raw as usize]);
-            let c_text = |v: &[Vec<f64>], a: &[f64]| {
-                if c.is_some() {
-                    ratio_text(&ratios(a, &v[Col::C as usize], slower))
-                } else {
-                    "not built".to_string()
-                }
+            let peer = |v: &[Vec<f64>], a: &[f64], col: Col, ran: bool| {
+                peer_text(ran, &ratios(a, &v[col as usize], slower))
             };
+            let (has_c, has_py) = (peers.c.is_some(), peers.py.is_some());
             println!(
-                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20}",
+                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 median(am),
                 median(ap),
-                c_text(&means, am),
+                peer(&means, am, Col::C, has_c),
                 ratio_text(&ratios(am, &means[Col::RawAgain as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Safe as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Fast as usize], slower)),
-                c_text(&p99s, ap),
+                peer(&p99s, ap, Col::C, has_c),
                 ratio_text(&ratios(ap, &p99s[Col::Safe as usize], slower)),
                 ratio_text(&ratios(ap, &p99s[Col::Fast as usize], slower)),
+                peer(&means, am, Col::Py, has_py),
+                peer(&means, am, Col::PyZeroCopy, has_py),
             );
         }
     }
@@ -839,6 +970,10 @@ fn allocation_counts(ctx: &zmq::Context, eps: &mut Endpoints) {
 
 // ---------------------------------------------------------------------------------------------
 
+fn fraction(divisor: usize) -> String {
+    format!("1/{divisor}")
+}
+
 fn main() {
     let quick = std::env::var("ZMQ_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
     let mut cfg = Config::from_env();
@@ -874,11 +1009,26 @@ fn main() {
         Err(why) => println!("(a0) C: not built — {why}"),
     }
     let c = c.ok();
-    println!("pyzmq: not measured in this version of the harness");
+    let py = find_pyzmq();
+    match &py {
+        Ok(py) => println!(
+            "pyzmq:  {}, copy and copy=False, {} of (a)'s messages per throughput run and {} \
+             of its round trips per latency run (at least 50), scaled",
+            py.version,
+            fraction(PY_THR_DIVISOR),
+            fraction(PY_LAT_DIVISOR)
+        ),
+        Err(why) => println!("pyzmq:  not run — {why}"),
+    }
+    let py = py.ok();
     println!("zeromq (pure-Rust zmq.rs): not measured in this version of the harness");
+    let peers = Peers {
+        c: c.as_deref(),
+        py: py.as_ref(),
+    };
     let started = Instant::now();
-    throughput_table(&cfg, &ctx, &mut eps, &mut csv, c.as_deref());
-    latency_table(&cfg, &ctx, &mut eps, &mut csv, c.as_deref());
+    throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
+    latency_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
     allocation_counts(&ctx, &mut eps);
     csv.out.flush().unwrap();
     println!();
