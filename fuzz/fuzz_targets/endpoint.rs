@@ -114,8 +114,10 @@ fn confine(endpoint: &str, binding: bool) -> Option<String> {
     }
 }
 
-/// Removes what the input's ipc binds left in the ipc directory (libzmq unlinks a socket
-/// file when its listener closes, but two binds of one name share one path).
+/// Removes what the input's ipc binds left in the ipc directory: libzmq 4.3.5 leaves a bound
+/// socket file in place when its listener closes (it removes a stale one at the next bind of
+/// that path instead; only `ipc://*`'s temporary files go with their listener), so without
+/// this every name the fuzzer binds stays, and a later input's connect would find it.
 fn clear_ipc_dir() {
     let Ok(entries) = std::fs::read_dir(ipc_dir()) else {
         return;
