@@ -284,6 +284,12 @@ impl Socket {
     }
 
     /// Connects to an endpoint (`zmq_connect`); the connection is made in the background.
+    ///
+    /// An `inproc://` connect to a name nobody has bound yet waits for the bind, and the
+    /// socket keeps waiting after it is dropped: it holds one of the context's sockets
+    /// (`MAX_SOCKETS`, 1023 by default) and its descriptors until that name is bound or the
+    /// context terminates. A long-lived context that connects to many never-bound names runs
+    /// out of sockets (`EMFILE`).
     pub fn connect(&self, endpoint: &str) -> Result<()> {
         self.endpoint_call(endpoint, zmq_sys::zmq_connect)
     }
@@ -379,7 +385,11 @@ impl Socket {
     }
 
     /// Sends every item as one frame of a multipart message: all but the last with
-    /// `flags | SNDMORE`. An empty iterator sends nothing. Stops at the first error.
+    /// `flags | SNDMORE`. An empty iterator sends nothing. Stops at the first error; frames
+    /// sent before it stay queued as the start of an unfinished message, which the next send
+    /// on this socket continues (libzmq delivers messages whole, so the peer sees nothing
+    /// until it is finished). `EINTR` can come even with `DONTWAIT`: libzmq reads its command
+    /// queue at the start of every send, and a signal can interrupt that.
     pub fn send_multipart<I, T>(&self, iter: I, flags: i32) -> Result<()>
     where
         I: IntoIterator<Item = T>,
