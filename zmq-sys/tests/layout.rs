@@ -6,11 +6,12 @@
 //!   build used (its directory comes from build.rs as `ZMQ_SYS_LINKED_INCLUDE`) with the host C
 //!   compiler (`ZMQ_SYS_LAYOUT_CC`, else `CC`, else `cc`), runs it, and compares each number
 //!   it prints with the Rust one. No compiler or no header is a failure, not a skip.
-//! - `windows_x64_layout_matches_mingw` (run with `--ignored`; CI does): the same C
-//!   expressions as `_Static_assert`s with the 64-bit Windows numbers of the table below,
-//!   compiled by `x86_64-w64-mingw32-gcc` against the same zmq.h. The Rust side of those
-//!   numbers is checked by `cargo check -p zmq-sys --tests --target x86_64-pc-windows-gnu`,
-//!   which evaluates the `const` assertions this file makes on 64-bit Windows.
+//! - `windows_x64_layout_matches_mingw` and `windows_x86_layout_matches_mingw` (run with
+//!   `--ignored`; CI does): the same C expressions as `_Static_assert`s with the 64-bit and
+//!   32-bit Windows numbers of the table below, compiled by `x86_64-w64-mingw32-gcc` and
+//!   `i686-w64-mingw32-gcc` against the same zmq.h. The Rust side of those numbers is checked
+//!   by `cargo check -p zmq-sys --tests --target x86_64-pc-windows-gnu` (and
+//!   `i686-pc-windows-gnu`), which evaluates the `const` assertions this file makes there.
 
 use std::collections::BTreeMap;
 use std::mem::{align_of, offset_of, size_of};
@@ -21,51 +22,55 @@ use zmq_sys::{zmq_fd_t, zmq_free_fn, zmq_msg_t, zmq_poller_event_t, zmq_pollitem
 use zmq_sys::{zmq_thread_fn, zmq_timer_fn};
 
 /// One number both languages can compute: a C expression over zmq.h's declarations, the
-/// Rust value for the target this test is built for, and the value on 64-bit Windows.
+/// Rust value for the target this test is built for, and the values on 64-bit and 32-bit
+/// Windows.
 struct Row {
     c: &'static str,
     rust: usize,
     win64: usize,
+    win32: usize,
 }
 
-/// Builds [`TABLE`] from `C expression => Rust expression, win64 = number;` rows, and on
-/// 64-bit Windows asserts at compile time that each Rust expression equals its number.
+/// Builds [`TABLE`] from `C expression => Rust expression, win64 = number, win32 = number;`
+/// rows, and on Windows asserts at compile time that each Rust expression equals its number.
 macro_rules! layout_table {
-    ($( $c:literal => $rust:expr, win64 = $win64:literal; )*) => {
-        const TABLE: &[Row] = &[$(Row { c: $c, rust: $rust, win64: $win64 }),*];
+    ($( $c:literal => $rust:expr, win64 = $win64:literal, win32 = $win32:literal; )*) => {
+        const TABLE: &[Row] = &[$(Row { c: $c, rust: $rust, win64: $win64, win32: $win32 }),*];
 
         #[cfg(all(windows, target_pointer_width = "64"))]
         const _: () = { $( assert!($rust == $win64, $c); )* };
+        #[cfg(all(windows, target_pointer_width = "32"))]
+        const _: () = { $( assert!($rust == $win32, $c); )* };
     };
 }
 
 layout_table! {
-    "sizeof(zmq_fd_t)" => size_of::<zmq_fd_t>(), win64 = 8;
-    "_Alignof(zmq_fd_t)" => align_of::<zmq_fd_t>(), win64 = 8;
-    "(size_t)((zmq_fd_t)-1 < 0)" => (zmq_fd_t::MIN != 0) as usize, win64 = 0;
+    "sizeof(zmq_fd_t)" => size_of::<zmq_fd_t>(), win64 = 8, win32 = 4;
+    "_Alignof(zmq_fd_t)" => align_of::<zmq_fd_t>(), win64 = 8, win32 = 4;
+    "(size_t)((zmq_fd_t)-1 < 0)" => (zmq_fd_t::MIN != 0) as usize, win64 = 0, win32 = 0;
 
-    "sizeof(zmq_msg_t)" => size_of::<zmq_msg_t>(), win64 = 64;
-    "_Alignof(zmq_msg_t)" => align_of::<zmq_msg_t>(), win64 = 8;
+    "sizeof(zmq_msg_t)" => size_of::<zmq_msg_t>(), win64 = 64, win32 = 64;
+    "_Alignof(zmq_msg_t)" => align_of::<zmq_msg_t>(), win64 = 8, win32 = 4;
 
-    "sizeof(zmq_pollitem_t)" => size_of::<zmq_pollitem_t>(), win64 = 24;
-    "_Alignof(zmq_pollitem_t)" => align_of::<zmq_pollitem_t>(), win64 = 8;
-    "offsetof(zmq_pollitem_t, socket)" => offset_of!(zmq_pollitem_t, socket), win64 = 0;
-    "offsetof(zmq_pollitem_t, fd)" => offset_of!(zmq_pollitem_t, fd), win64 = 8;
-    "offsetof(zmq_pollitem_t, events)" => offset_of!(zmq_pollitem_t, events), win64 = 16;
-    "offsetof(zmq_pollitem_t, revents)" => offset_of!(zmq_pollitem_t, revents), win64 = 18;
+    "sizeof(zmq_pollitem_t)" => size_of::<zmq_pollitem_t>(), win64 = 24, win32 = 12;
+    "_Alignof(zmq_pollitem_t)" => align_of::<zmq_pollitem_t>(), win64 = 8, win32 = 4;
+    "offsetof(zmq_pollitem_t, socket)" => offset_of!(zmq_pollitem_t, socket), win64 = 0, win32 = 0;
+    "offsetof(zmq_pollitem_t, fd)" => offset_of!(zmq_pollitem_t, fd), win64 = 8, win32 = 4;
+    "offsetof(zmq_pollitem_t, events)" => offset_of!(zmq_pollitem_t, events), win64 = 16, win32 = 8;
+    "offsetof(zmq_pollitem_t, revents)" => offset_of!(zmq_pollitem_t, revents), win64 = 18, win32 = 10;
 
-    "sizeof(zmq_poller_event_t)" => size_of::<zmq_poller_event_t>(), win64 = 32;
-    "_Alignof(zmq_poller_event_t)" => align_of::<zmq_poller_event_t>(), win64 = 8;
-    "offsetof(zmq_poller_event_t, socket)" => offset_of!(zmq_poller_event_t, socket), win64 = 0;
-    "offsetof(zmq_poller_event_t, fd)" => offset_of!(zmq_poller_event_t, fd), win64 = 8;
+    "sizeof(zmq_poller_event_t)" => size_of::<zmq_poller_event_t>(), win64 = 32, win32 = 16;
+    "_Alignof(zmq_poller_event_t)" => align_of::<zmq_poller_event_t>(), win64 = 8, win32 = 4;
+    "offsetof(zmq_poller_event_t, socket)" => offset_of!(zmq_poller_event_t, socket), win64 = 0, win32 = 0;
+    "offsetof(zmq_poller_event_t, fd)" => offset_of!(zmq_poller_event_t, fd), win64 = 8, win32 = 4;
     "offsetof(zmq_poller_event_t, user_data)" =>
-        offset_of!(zmq_poller_event_t, user_data), win64 = 16;
-    "offsetof(zmq_poller_event_t, events)" => offset_of!(zmq_poller_event_t, events), win64 = 24;
+        offset_of!(zmq_poller_event_t, user_data), win64 = 16, win32 = 8;
+    "offsetof(zmq_poller_event_t, events)" => offset_of!(zmq_poller_event_t, events), win64 = 24, win32 = 12;
 
     // The callback typedefs are function types in C; Rust has nullable function pointers.
-    "sizeof(zmq_free_fn *)" => size_of::<zmq_free_fn>(), win64 = 8;
-    "sizeof(zmq_timer_fn *)" => size_of::<zmq_timer_fn>(), win64 = 8;
-    "sizeof(zmq_thread_fn *)" => size_of::<zmq_thread_fn>(), win64 = 8;
+    "sizeof(zmq_free_fn *)" => size_of::<zmq_free_fn>(), win64 = 8, win32 = 4;
+    "sizeof(zmq_timer_fn *)" => size_of::<zmq_timer_fn>(), win64 = 8, win32 = 4;
+    "sizeof(zmq_thread_fn *)" => size_of::<zmq_thread_fn>(), win64 = 8, win32 = 4;
 }
 
 /// What `zmq_sendiov`/`zmq_recviov` and `zmq_ppoll` take on Unix: the system's own
@@ -219,31 +224,34 @@ fn layout_matches_the_c_compiler() {
     assert!(c["sizeof(zmq_pollitem_t)"] >= size_of::<usize>() + size_of::<zmq_fd_t>() + 4);
 }
 
-/// The 64-bit Windows numbers of [`TABLE`], as mingw-w64's C compiler sees zmq.h. Run with
-/// `cargo test -p zmq-sys --test layout -- --ignored`; needs `x86_64-w64-mingw32-gcc`
-/// (Debian: `gcc-mingw-w64-x86-64`), or the compiler named by `ZMQ_SYS_LAYOUT_MINGW_CC`.
-#[test]
-#[ignore = "needs x86_64-w64-mingw32-gcc; CI runs it with --ignored"]
-fn windows_x64_layout_matches_mingw() {
-    let dir = scratch_dir("win64");
+/// The Windows numbers of [`TABLE`] as `_Static_assert`s, compiled (`-fsyntax-only`) by a
+/// mingw-w64 C compiler against the build's zmq.h.
+fn check_with_mingw(name: &str, default_compiler: &str, win64: bool) {
+    let dir = scratch_dir(name);
     let include = header_copy(&dir);
 
-    let mut program = String::from(
+    let (guard, pointer) = if win64 {
+        ("!defined _WIN64", 8)
+    } else {
+        ("!defined _WIN32 || defined _WIN64", 4)
+    };
+    let mut program = format!(
         "#include <stddef.h>\n#include <zmq.h>\n\n\
-         #if !defined _WIN64\n#error \"not a 64-bit Windows compiler\"\n#endif\n\
-         _Static_assert(sizeof(void *) == 8, \"64-bit pointers\");\n",
+         #if {guard}\n#error \"not the expected Windows compiler\"\n#endif\n\
+         _Static_assert(sizeof(void *) == {pointer}, \"pointer width\");\n"
     );
     for row in TABLE {
+        let expected = if win64 { row.win64 } else { row.win32 };
         program.push_str(&format!(
-            "_Static_assert(({}) == {}, \"{}\");\n",
-            row.c, row.win64, row.c
+            "_Static_assert(({}) == {expected}, \"{}\");\n",
+            row.c, row.c
         ));
     }
-    let source = dir.join("layout_win64.c");
+    let source = dir.join(format!("{name}.c"));
     std::fs::write(&source, &program).expect("write the C program");
 
-    let compiler = std::env::var("ZMQ_SYS_LAYOUT_MINGW_CC")
-        .unwrap_or_else(|_| "x86_64-w64-mingw32-gcc".to_string());
+    let variable = format!("ZMQ_SYS_LAYOUT_{}_CC", name.to_uppercase());
+    let compiler = std::env::var(&variable).unwrap_or_else(|_| default_compiler.to_string());
     compile(
         &compiler,
         &[
@@ -258,4 +266,21 @@ fn windows_x64_layout_matches_mingw() {
             source.as_os_str(),
         ],
     );
+}
+
+/// The 64-bit Windows numbers of [`TABLE`], as mingw-w64's C compiler sees zmq.h. Run with
+/// `cargo test -p zmq-sys --test layout -- --ignored`; needs `x86_64-w64-mingw32-gcc`
+/// (Debian: `gcc-mingw-w64-x86-64`), or the compiler named by `ZMQ_SYS_LAYOUT_WIN64_CC`.
+#[test]
+#[ignore = "needs x86_64-w64-mingw32-gcc; CI runs it with --ignored"]
+fn windows_x64_layout_matches_mingw() {
+    check_with_mingw("win64", "x86_64-w64-mingw32-gcc", true);
+}
+
+/// The 32-bit Windows numbers of [`TABLE`], as mingw-w64's C compiler sees zmq.h; needs
+/// `i686-w64-mingw32-gcc` (Debian: `gcc-mingw-w64-i686`), or `ZMQ_SYS_LAYOUT_WIN32_CC`.
+#[test]
+#[ignore = "needs i686-w64-mingw32-gcc; CI runs it with --ignored"]
+fn windows_x86_layout_matches_mingw() {
+    check_with_mingw("win32", "i686-w64-mingw32-gcc", false);
 }
