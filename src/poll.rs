@@ -57,10 +57,10 @@ pub struct PollItem<'a> {
     marker: PhantomData<&'a Socket>,
 }
 
-// The layout must match `zmq_pollitem_t`. zmq-sys's struct was generated on Unix (its `fd`
-// is a C `int`, which is `RawFd` there); on Windows libzmq's field is a `SOCKET`, which is
-// what `RawFd` (`RawSocket`) is, so our own layout is the right one to pass.
-#[cfg(unix)]
+// The layout must match `zmq_pollitem_t`, whose `fd` is zmq-sys's per-platform `zmq_fd_t`: a
+// C `int` on Unix (`RawFd`), a 64-bit `SOCKET` on 64-bit Windows (`RawSocket`). Not on 32-bit
+// Windows, where `SOCKET` is 32 bits but `RawSocket` (this type's `fd`, as in zmq 0.10) is 64.
+#[cfg(not(all(windows, target_pointer_width = "32")))]
 const _: () = {
     assert!(std::mem::size_of::<PollItem<'_>>() == std::mem::size_of::<zmq_sys::zmq_pollitem_t>());
     assert!(

@@ -252,6 +252,287 @@ fn opt_duration_to_ms(value: Option<Duration>) -> Result<i32> {
     value.map_or(Ok(-1), duration_to_ms)
 }
 
+/// One marker type per value kind of the option tables (named as the tables name the kinds).
+/// Each kind's `impl` block below is the only place its values are read and written.
+#[allow(non_camel_case_types)]
+mod kinds {
+    pub(super) struct i32;
+    pub(super) struct u32;
+    pub(super) struct i64;
+    pub(super) struct u64;
+    pub(super) struct bool;
+    pub(super) struct ms;
+    pub(super) struct ms_opt;
+    pub(super) struct bytes;
+    pub(super) struct cstr;
+    pub(super) struct ocstr;
+    pub(super) struct obin;
+    pub(super) struct key;
+    pub(super) struct fd;
+    pub(super) struct events;
+    pub(super) struct socktype;
+    pub(super) struct mechanism;
+}
+
+/// Text as an option getter hands it out: `Ok` when UTF-8, else the bytes.
+type Text = std::result::Result<String, Vec<u8>>;
+
+impl kinds::i32 {
+    fn get(s: &Socket, id: u32) -> Result<i32> {
+        get_scalar::<c_int>(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: i32) -> Result<()> {
+        set_scalar::<c_int>(s, id, v)
+    }
+}
+
+impl kinds::u32 {
+    // No `u32` option of libzmq 4.3.5 is readable (the IPC filters are set-only).
+    #[allow(dead_code)]
+    fn get(s: &Socket, id: u32) -> Result<u32> {
+        get_scalar::<u32>(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: u32) -> Result<()> {
+        set_scalar::<u32>(s, id, v)
+    }
+}
+
+impl kinds::i64 {
+    fn get(s: &Socket, id: u32) -> Result<i64> {
+        get_scalar::<i64>(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: i64) -> Result<()> {
+        set_scalar::<i64>(s, id, v)
+    }
+}
+
+impl kinds::u64 {
+    fn get(s: &Socket, id: u32) -> Result<u64> {
+        get_scalar::<u64>(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: u64) -> Result<()> {
+        set_scalar::<u64>(s, id, v)
+    }
+}
+
+impl kinds::bool {
+    fn get(s: &Socket, id: u32) -> Result<bool> {
+        get_scalar::<c_int>(s, id).map(|v| v != 0)
+    }
+    fn set(s: &Socket, id: u32, v: bool) -> Result<()> {
+        set_scalar::<c_int>(s, id, c_int::from(v))
+    }
+}
+
+/// Milliseconds in a C `int`; the typed accessors take and give a `Duration`.
+impl kinds::ms {
+    fn get(s: &Socket, id: u32) -> Result<i32> {
+        kinds::i32::get(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: i32) -> Result<()> {
+        kinds::i32::set(s, id, v)
+    }
+    fn dget(s: &Socket, id: u32) -> Result<Duration> {
+        kinds::i32::get(s, id).and_then(ms_to_duration)
+    }
+    fn dset(s: &Socket, id: u32, v: Duration) -> Result<()> {
+        kinds::i32::set(s, id, duration_to_ms(v)?)
+    }
+}
+
+/// Milliseconds in a C `int` where -1 means infinite / never; typed: `Option<Duration>`.
+impl kinds::ms_opt {
+    fn get(s: &Socket, id: u32) -> Result<i32> {
+        kinds::i32::get(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: i32) -> Result<()> {
+        kinds::i32::set(s, id, v)
+    }
+    fn dget(s: &Socket, id: u32) -> Result<Option<Duration>> {
+        kinds::i32::get(s, id).map(ms_to_opt_duration)
+    }
+    fn dset(s: &Socket, id: u32, v: Option<Duration>) -> Result<()> {
+        kinds::i32::set(s, id, opt_duration_to_ms(v)?)
+    }
+}
+
+impl kinds::bytes {
+    fn get(s: &Socket, id: u32) -> Result<Vec<u8>> {
+        get_growing(s, id, false)
+    }
+    fn set(s: &Socket, id: u32, v: &[u8]) -> Result<()> {
+        set_raw(s, id, Some(v))
+    }
+}
+
+impl kinds::cstr {
+    fn get(s: &Socket, id: u32) -> Result<Text> {
+        get_string(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: &str) -> Result<()> {
+        set_raw(s, id, Some(c_text(v)?))
+    }
+}
+
+/// A C string that can also be cleared (a NULL pointer).
+impl kinds::ocstr {
+    fn get(s: &Socket, id: u32) -> Result<Text> {
+        kinds::cstr::get(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: Option<&str>) -> Result<()> {
+        set_raw(s, id, v.map(c_text).transpose()?)
+    }
+}
+
+/// Binary data given as text, or cleared (a NULL pointer); write-only.
+impl kinds::obin {
+    fn set(s: &Socket, id: u32, v: Option<&str>) -> Result<()> {
+        set_raw(s, id, v.map(str::as_bytes))
+    }
+}
+
+impl kinds::key {
+    fn get(s: &Socket, id: u32) -> Result<Vec<u8>> {
+        get_curve_key(s, id)
+    }
+    fn set(s: &Socket, id: u32, v: &[u8]) -> Result<()> {
+        set_raw(s, id, Some(curve_key(v)?))
+    }
+    fn dget(s: &Socket, id: u32) -> Result<String> {
+        get_curve_key_z85(s, id)
+    }
+}
+
+impl kinds::fd {
+    fn get(s: &Socket, id: u32) -> Result<Fd> {
+        get_scalar::<Fd>(s, id)
+    }
+}
+
+impl kinds::events {
+    fn get(s: &Socket, id: u32) -> Result<PollEvents> {
+        get_scalar::<c_int>(s, id).map(|v| PollEvents::from_bits_truncate(v as i16))
+    }
+}
+
+impl kinds::socktype {
+    fn get(s: &Socket, id: u32) -> Result<SocketType> {
+        get_scalar::<c_int>(s, id).and_then(SocketType::try_from)
+    }
+}
+
+impl kinds::mechanism {
+    fn get(s: &Socket, id: u32) -> Result<Mechanism> {
+        get_scalar::<c_int>(s, id).and_then(Mechanism::try_from)
+    }
+}
+
+/// The Rust type an accessor of a kind takes or gives: `(role kind)`, roles as in
+/// [`sockopt_accessor!`]. (The kinds' `impl` blocks spell the same types; the compiler checks
+/// that they agree.)
+macro_rules! sockopt_type {
+    (get i32) => { i32 };
+    (get ms) => { i32 };
+    (get ms_opt) => { i32 };
+    (get u32) => { u32 };
+    (get i64) => { i64 };
+    (get u64) => { u64 };
+    (get bool) => { bool };
+    (get bytes) => { Vec<u8> };
+    (get key) => { Vec<u8> };
+    (get cstr) => { std::result::Result<String, Vec<u8>> };
+    (get ocstr) => { std::result::Result<String, Vec<u8>> };
+    (get fd) => { Fd };
+    (get events) => { PollEvents };
+    (get socktype) => { SocketType };
+    (get mechanism) => { Mechanism };
+    (set i32) => { i32 };
+    (set ms) => { i32 };
+    (set ms_opt) => { i32 };
+    (set u32) => { u32 };
+    (set i64) => { i64 };
+    (set u64) => { u64 };
+    (set bool) => { bool };
+    (set bytes) => { &[u8] };
+    (set key) => { &[u8] };
+    (set cstr) => { &str };
+    (set ocstr) => { Option<&str> };
+    (set obin) => { Option<&str> };
+    (dget ms) => { Duration };
+    (dget ms_opt) => { Option<Duration> };
+    (dget key) => { String };
+    (dset ms) => { Duration };
+    (dset ms_opt) => { Option<Duration> };
+}
+
+/// The doc sentence an accessor of a kind adds after its row's docs (`""` for none).
+macro_rules! sockopt_kind_doc {
+    (get ms) => {
+        "In milliseconds (a C `int`)."
+    };
+    (set ms) => {
+        "In milliseconds (a C `int`)."
+    };
+    (get ms_opt) => {
+        "In milliseconds (a C `int`); -1 means infinite / never."
+    };
+    (set ms_opt) => {
+        "In milliseconds (a C `int`); -1 means infinite / never."
+    };
+    (get cstr) => {
+        "The inner `Err` carries the bytes when they are not UTF-8; unset is `\"\"`."
+    };
+    (get ocstr) => {
+        "The inner `Err` carries the bytes when they are not UTF-8; unset is `\"\"`."
+    };
+    (get key) => {
+        "The 32-byte binary key ([`z85_encode`](crate::z85_encode) gives its text); \
+         `Err(EINVAL)` when the linked libzmq has no CURVE."
+    };
+    (get socktype) => {
+        "A type this build does not know (e.g. a DRAFT type without `cfg(zmq_draft)`) is \
+         `Err(EINVAL)`."
+    };
+    (get mechanism) => {
+        "An unknown mechanism value is `Err(EINVAL)`."
+    };
+    (set key) => {
+        "Takes the 32-byte binary key or its 40-character Z85 text; any other length is \
+         `Err(EINVAL)` (from libzmq), as is a libzmq without CURVE."
+    };
+    (set cstr) => {
+        "A string with a NUL byte is `Err(EINVAL)`."
+    };
+    (set ocstr) => {
+        "`None` clears the value; a string with a NUL byte is `Err(EINVAL)`."
+    };
+    (set obin) => {
+        "`None` clears the value; the text is passed as bytes."
+    };
+    (dget ms) => {
+        "The typed form of the `i32` milliseconds getter."
+    };
+    (dget ms_opt) => {
+        "The typed form of the `i32` milliseconds getter: `None` stands for libzmq's -1 \
+         (infinite / never)."
+    };
+    (dget key) => {
+        "The key as its 40-character Z85 text; `Err(EINVAL)` without CURVE."
+    };
+    (dset ms) => {
+        "The typed form of the `i32` milliseconds setter. Sub-millisecond parts round up; more \
+         than `i32::MAX` milliseconds is `Err(EINVAL)`."
+    };
+    (dset ms_opt) => {
+        "The typed form of the `i32` milliseconds setter: `None` is libzmq's -1 (infinite / \
+         never). Sub-millisecond parts round up; more than `i32::MAX` milliseconds is \
+         `Err(EINVAL)`."
+    };
+    ($role:ident $kind:ident) => {
+        ""
+    };
+}
+
 /// A "see also" doc line pointing at the sibling accessor (nothing for `-`).
 macro_rules! sockopt_see_also {
     (-) => {
@@ -264,200 +545,56 @@ macro_rules! sockopt_see_also {
 
 /// One accessor of one socket option: `(role kind [attributes] ZMQ_ID name sibling)`.
 /// Roles: `get`/`set` (zmq 0.10-style types), `dget`/`dset` (the typed extras). A name of `-`
-/// generates nothing.
+/// generates nothing. The kind's `impl` block does the work.
 macro_rules! sockopt_accessor {
     ($role:ident $kind:ident [$($attr:tt)*] $id:ident - $sib:tt) => {};
-
-    // ---- getters -----------------------------------------------------------------------
-    (get i32 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, i32, |s| get_scalar::<c_int>(s, zmq_sys::$id));
-    };
-    (get ms [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(get i32 [$($attr)*
-            #[doc = ""]
-            #[doc = "In milliseconds (a C `int`)."]] $id $name $sib);
-    };
-    (get ms_opt [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(get i32 [$($attr)*
-            #[doc = ""]
-            #[doc = "In milliseconds (a C `int`); -1 means infinite / never."]] $id $name $sib);
-    };
-    (get u32 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, u32, |s| get_scalar::<u32>(s, zmq_sys::$id));
-    };
-    (get i64 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, i64, |s| get_scalar::<i64>(s, zmq_sys::$id));
-    };
-    (get u64 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, u64, |s| get_scalar::<u64>(s, zmq_sys::$id));
-    };
-    (get bool [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, bool,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id).map(|v| v != 0));
-    };
-    (get bytes [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, Vec<u8>,
-            |s| get_growing(s, zmq_sys::$id, false));
-    };
-    (get cstr [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "The inner `Err` carries the bytes when they are not UTF-8; unset is `\"\"`."]]
-            $id $name $sib, std::result::Result<String, Vec<u8>>, |s| get_string(s, zmq_sys::$id));
-    };
-    (get ocstr [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(get cstr [$($attr)*] $id $name $sib);
-    };
-    (get key [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "The 32-byte binary key ([`z85_encode`](crate::z85_encode) gives its text); \
-                     `Err(EINVAL)` when the linked libzmq has no CURVE."]]
-            $id $name $sib, Vec<u8>, |s| get_curve_key(s, zmq_sys::$id));
-    };
-    (get fd [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, Fd, |s| get_scalar::<Fd>(s, zmq_sys::$id));
-    };
-    (get events [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*] $id $name $sib, PollEvents,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id)
-                .map(|v| PollEvents::from_bits_truncate(v as i16)));
-    };
-    (get socktype [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "A type this build does not know (e.g. a DRAFT type without `cfg(zmq_draft)`) \
-                     is `Err(EINVAL)`."]]
-            $id $name $sib, SocketType,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id)
-                .and_then(SocketType::try_from));
-    };
-    (get mechanism [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "An unknown mechanism value is `Err(EINVAL)`."]]
-            $id $name $sib, Mechanism,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id)
-                .and_then(Mechanism::try_from));
-    };
-    (@get [$($attr:tt)*] $id:ident $name:ident $sib:tt, $ty:ty, $body:expr) => {
+    (get $kind:ident [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
         #[doc = concat!("Reads `", stringify!($id), "` (`zmq_getsockopt`).")]
         #[doc = ""]
         $($attr)*
         #[doc = ""]
+        #[doc = sockopt_kind_doc!(get $kind)]
+        #[doc = ""]
         #[doc = sockopt_see_also!($sib)]
-        pub fn $name(&self) -> Result<$ty> {
-            let body: fn(&Socket) -> Result<$ty> = $body;
-            body(self)
+        pub fn $name(&self) -> Result<sockopt_type!(get $kind)> {
+            kinds::$kind::get(self, zmq_sys::$id)
         }
     };
-
-    // ---- setters -----------------------------------------------------------------------
-    (set i32 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, i32, |s, v| set_scalar::<c_int>(s, zmq_sys::$id, v));
+    (dget $kind:ident [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
+        #[doc = concat!("Reads `", stringify!($id), "` (`zmq_getsockopt`).")]
+        #[doc = ""]
+        $($attr)*
+        #[doc = ""]
+        #[doc = sockopt_kind_doc!(dget $kind)]
+        #[doc = ""]
+        #[doc = sockopt_see_also!($sib)]
+        pub fn $name(&self) -> Result<sockopt_type!(dget $kind)> {
+            kinds::$kind::dget(self, zmq_sys::$id)
+        }
     };
-    (set ms [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(set i32 [$($attr)*
-            #[doc = ""]
-            #[doc = "In milliseconds (a C `int`)."]] $id $name $sib);
-    };
-    (set ms_opt [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(set i32 [$($attr)*
-            #[doc = ""]
-            #[doc = "In milliseconds (a C `int`); -1 means infinite / never."]] $id $name $sib);
-    };
-    (set u32 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, u32, |s, v| set_scalar::<u32>(s, zmq_sys::$id, v));
-    };
-    (set i64 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, i64, |s, v| set_scalar::<i64>(s, zmq_sys::$id, v));
-    };
-    (set u64 [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, u64, |s, v| set_scalar::<u64>(s, zmq_sys::$id, v));
-    };
-    (set bool [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, bool,
-            |s, v| set_scalar::<c_int>(s, zmq_sys::$id, c_int::from(v)));
-    };
-    (set bytes [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*] $id $name $sib, &[u8], |s, v| set_raw(s, zmq_sys::$id, Some(v)));
-    };
-    (set key [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "Takes the 32-byte binary key or its 40-character Z85 text; any other length \
-                     is `Err(EINVAL)` (from libzmq), as is a libzmq without CURVE."]]
-            $id $name $sib, &[u8], |s, v| set_raw(s, zmq_sys::$id, Some(curve_key(v)?)));
-    };
-    (set cstr [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "A string with a NUL byte is `Err(EINVAL)`."]]
-            $id $name $sib, &str, |s, v| set_raw(s, zmq_sys::$id, Some(c_text(v)?)));
-    };
-    (set ocstr [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "`None` clears the value; a string with a NUL byte is `Err(EINVAL)`."]]
-            $id $name $sib, Option<&str>,
-            |s, v| set_raw(s, zmq_sys::$id, v.map(c_text).transpose()?));
-    };
-    (set obin [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "`None` clears the value; the text is passed as bytes."]]
-            $id $name $sib, Option<&str>, |s, v| set_raw(s, zmq_sys::$id, v.map(str::as_bytes)));
-    };
-    (@set [$($attr:tt)*] $id:ident $name:ident $sib:tt, $ty:ty, $body:expr) => {
+    (set $kind:ident [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
         #[doc = concat!("Sets `", stringify!($id), "` (`zmq_setsockopt`).")]
         #[doc = ""]
         $($attr)*
         #[doc = ""]
+        #[doc = sockopt_kind_doc!(set $kind)]
+        #[doc = ""]
         #[doc = sockopt_see_also!($sib)]
-        pub fn $name(&self, value: $ty) -> Result<()> {
-            let body: fn(&Socket, $ty) -> Result<()> = $body;
-            body(self, value)
+        pub fn $name(&self, value: sockopt_type!(set $kind)) -> Result<()> {
+            kinds::$kind::set(self, zmq_sys::$id, value)
         }
     };
-
-    // ---- typed extras ------------------------------------------------------------------
-    (dget ms [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "The typed form of the `i32` milliseconds getter."]]
-            $id $name $sib, Duration,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id).and_then(ms_to_duration));
-    };
-    (dget ms_opt [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "The typed form of the `i32` milliseconds getter: `None` stands for libzmq's \
-                     -1 (infinite / never)."]]
-            $id $name $sib, Option<Duration>,
-            |s| get_scalar::<c_int>(s, zmq_sys::$id).map(ms_to_opt_duration));
-    };
-    (dget key [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@get [$($attr)*
-            #[doc = ""]
-            #[doc = "The key as its 40-character Z85 text; `Err(EINVAL)` without CURVE."]]
-            $id $name $sib, String, |s| get_curve_key_z85(s, zmq_sys::$id));
-    };
-    (dset ms [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "The typed form of the `i32` milliseconds setter. Sub-millisecond parts round \
-                     up; more than `i32::MAX` milliseconds is `Err(EINVAL)`."]]
-            $id $name $sib, Duration,
-            |s, v| set_scalar::<c_int>(s, zmq_sys::$id, duration_to_ms(v)?));
-    };
-    (dset ms_opt [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
-        sockopt_accessor!(@set [$($attr)*
-            #[doc = ""]
-            #[doc = "The typed form of the `i32` milliseconds setter: `None` is libzmq's -1 \
-                     (infinite / never). Sub-millisecond parts round up; more than `i32::MAX` \
-                     milliseconds is `Err(EINVAL)`."]]
-            $id $name $sib, Option<Duration>,
-            |s, v| set_scalar::<c_int>(s, zmq_sys::$id, opt_duration_to_ms(v)?));
+    (dset $kind:ident [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
+        #[doc = concat!("Sets `", stringify!($id), "` (`zmq_setsockopt`).")]
+        #[doc = ""]
+        $($attr)*
+        #[doc = ""]
+        #[doc = sockopt_kind_doc!(dset $kind)]
+        #[doc = ""]
+        #[doc = sockopt_see_also!($sib)]
+        pub fn $name(&self, value: sockopt_type!(dset $kind)) -> Result<()> {
+            kinds::$kind::dset(self, zmq_sys::$id, value)
+        }
     };
 }
 
@@ -475,6 +612,80 @@ macro_rules! sockopt_row {
     };
 }
 
+/// One row of an option table as data: what [`SOCKET_OPTIONS`] and [`CONTEXT_OPTIONS`] hold.
+/// For tests and tools that walk the tables (e.g. to check every accessor is tested); not part
+/// of the supported API, and its fields may change.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionInfo {
+    /// libzmq's name of the option, e.g. `"ZMQ_LINGER"`.
+    pub name: &'static str,
+    /// libzmq's option number (`zmq_sys::ZMQ_LINGER`).
+    pub id: i32,
+    /// The value kind, as the table names it (`"i32"`, `"ms_opt"`, `"cstr"`, ...; see the
+    /// kinds in this module's docs).
+    pub kind: &'static str,
+    /// The getter's name; `None` for a write-only option.
+    pub getter: Option<&'static str>,
+    /// The setter's name; `None` for a read-only option.
+    pub setter: Option<&'static str>,
+    /// The typed getter's name (a `Duration` or Z85 text form), if the row has one.
+    pub typed_getter: Option<&'static str>,
+    /// The typed setter's name, if the row has one.
+    pub typed_setter: Option<&'static str>,
+    /// A DRAFT option: its accessors exist only with the DRAFT API (`cfg(zmq_draft)`).
+    pub draft: bool,
+    /// Deprecated by libzmq (its accessors carry `#[deprecated]`).
+    pub deprecated: bool,
+}
+
+/// `Some("name")` for an accessor name, `None` for `-` or no name.
+macro_rules! option_accessor_name {
+    () => {
+        None
+    };
+    (-) => {
+        None
+    };
+    ($name:ident) => {
+        Some(stringify!($name))
+    };
+}
+
+/// Whether a row's attributes (`[#[...] ...]`) include `#[cfg(zmq_draft)]` (`draft`) or a
+/// `#[deprecated...]` (`deprecated`).
+macro_rules! option_row_has {
+    ($what:ident []) => {
+        false
+    };
+    (draft [#[cfg(zmq_draft)] $($rest:tt)*]) => {
+        true
+    };
+    (deprecated [#[deprecated $($args:tt)*] $($rest:tt)*]) => {
+        true
+    };
+    ($what:ident [#[$($other:tt)*] $($rest:tt)*]) => {
+        option_row_has!($what [$($rest)*])
+    };
+}
+
+/// One table row as an [`OptionInfo`].
+macro_rules! option_info {
+    ([$($attr:tt)*] $id:ident $kind:ident $get:tt $set:tt $($dget:tt $dset:tt)?) => {
+        OptionInfo {
+            name: stringify!($id),
+            id: zmq_sys::$id as i32,
+            kind: stringify!($kind),
+            getter: option_accessor_name!($get),
+            setter: option_accessor_name!($set),
+            typed_getter: option_accessor_name!($($dget)?),
+            typed_setter: option_accessor_name!($($dset)?),
+            draft: option_row_has!(draft [$($attr)*]),
+            deprecated: option_row_has!(deprecated [$($attr)*]),
+        }
+    };
+}
+
 /// The socket option table. Each row:
 ///
 /// ```text
@@ -485,13 +696,20 @@ macro_rules! sockopt_row {
 /// `-` marks an accessor libzmq does not allow (read-only or write-only options).
 macro_rules! socket_options {
     ($(
-        $(#[$meta:meta])*
+        $(#[$($meta:tt)*])*
         $id:ident : $kind:ident => $get:tt, $set:tt $(, typed($dget:tt, $dset:tt))? ;
     )*) => {
         /// Socket options, generated from the option table in `sockopt.rs`.
         impl Socket {
-            $( sockopt_row!([$(#[$meta])*] $id $kind $get $set [$($dget $dset)?]); )*
+            $( sockopt_row!([$(#[$($meta)*])*] $id $kind $get $set [$($dget $dset)?]); )*
         }
+
+        /// Every row of the socket option table, in table order (DRAFT rows included, marked
+        /// `draft`). Not part of the supported API.
+        #[doc(hidden)]
+        pub const SOCKET_OPTIONS: &[OptionInfo] = &[
+            $( option_info!([$(#[$($meta)*])*] $id $kind $get $set $($dget $dset)?), )*
+        ];
     };
 }
 
@@ -867,16 +1085,23 @@ macro_rules! ctxopt_accessor {
 /// The context option table; rows as in `socket_options!` (no typed extras).
 macro_rules! context_options {
     ($(
-        $(#[$meta:meta])*
+        $(#[$($meta:tt)*])*
         $id:ident : $kind:ident => $get:tt, $set:tt ;
     )*) => {
         /// Context options, generated from the option table in `sockopt.rs`.
         impl Context {
             $(
-                ctxopt_accessor!(get $kind [$(#[$meta])*] $id $get);
-                ctxopt_accessor!(set $kind [$(#[$meta])*] $id $set);
+                ctxopt_accessor!(get $kind [$(#[$($meta)*])*] $id $get);
+                ctxopt_accessor!(set $kind [$(#[$($meta)*])*] $id $set);
             )*
         }
+
+        /// Every row of the context option table, in table order (DRAFT rows included,
+        /// marked `draft`). Not part of the supported API.
+        #[doc(hidden)]
+        pub const CONTEXT_OPTIONS: &[OptionInfo] = &[
+            $( option_info!([$(#[$($meta)*])*] $id $kind $get $set), )*
+        ];
     };
 }
 

@@ -1229,34 +1229,101 @@ mod draft {
 
 // ---- completeness ------------------------------------------------------------------------
 
-/// The accessor names of every row of the option tables in `src/sockopt.rs`.
-fn table_accessors() -> Vec<String> {
-    let source = include_str!("../src/sockopt.rs");
-    let mut names = Vec::new();
-    for table in ["socket_options! {\n", "context_options! {\n"] {
-        let start = source.find(table).expect("table present") + table.len();
-        let end = start + source[start..].find("\n}\n").expect("table end");
-        // Rows start with `ZMQ_` and end with `;` (possibly over several lines).
-        let mut row = String::new();
-        for line in source[start..end].lines().map(str::trim) {
-            if line.starts_with("///") || line.starts_with("//") || line.starts_with('#') {
-                continue;
-            }
-            row.push_str(line);
-            row.push(' ');
-            if !line.ends_with(';') {
-                continue;
-            }
-            let accessors = row.split("=>").nth(1).expect("row has =>");
-            for name in accessors.split([',', ';', '(', ')', ' ']) {
-                if !name.is_empty() && name != "-" && name != "typed" {
-                    names.push(name.to_string());
-                }
-            }
-            row.clear();
+/// The accessor names of every row of the option tables in `src/sockopt.rs`, as the crate
+/// exports them ([`zmq::SOCKET_OPTIONS`], [`zmq::CONTEXT_OPTIONS`]).
+fn table_accessors() -> Vec<&'static str> {
+    zmq::SOCKET_OPTIONS
+        .iter()
+        .chain(zmq::CONTEXT_OPTIONS)
+        .flat_map(|row| [row.getter, row.setter, row.typed_getter, row.typed_setter])
+        .flatten()
+        .collect()
+}
+
+/// The exported tables describe the rows as written: names and ids agree with libzmq's
+/// constants, DRAFT rows are exactly libzmq's DRAFT option ids, and each kind has the
+/// accessors its values allow.
+#[test]
+fn option_tables_as_data() {
+    let sockets = zmq::SOCKET_OPTIONS;
+    let contexts = zmq::CONTEXT_OPTIONS;
+    assert!(sockets.len() > 100, "only {} socket rows", sockets.len());
+    assert!(contexts.len() > 10, "only {} context rows", contexts.len());
+
+    // Spot checks against zmq_sys's constants, including each flag and a typed pair.
+    let row = |name: &str| {
+        sockets
+            .iter()
+            .find(|r| r.name == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
+    let linger = row("ZMQ_LINGER");
+    assert_eq!(linger.id, zmq_sys::ZMQ_LINGER as i32);
+    assert_eq!(linger.kind, "ms_opt");
+    assert_eq!(
+        (linger.getter, linger.setter),
+        (Some("get_linger"), Some("set_linger"))
+    );
+    assert_eq!(
+        (linger.typed_getter, linger.typed_setter),
+        (Some("get_linger_duration"), Some("set_linger_duration"))
+    );
+    assert!(!linger.draft && !linger.deprecated);
+    let fd = row("ZMQ_FD");
+    assert_eq!((fd.id, fd.kind), (zmq_sys::ZMQ_FD as i32, "fd"));
+    assert_eq!((fd.getter, fd.setter), (Some("get_fd"), None));
+    let subscribe = row("ZMQ_SUBSCRIBE");
+    assert_eq!(
+        (subscribe.getter, subscribe.setter),
+        (None, Some("set_subscribe"))
+    );
+    assert!(row("ZMQ_IPV4ONLY").deprecated);
+    assert!(
+        !row("ZMQ_ROUTER_RAW").deprecated,
+        "no #[deprecated] on that row"
+    );
+    let busy_poll = row("ZMQ_BUSY_POLL");
+    assert_eq!(busy_poll.id, zmq_sys::ZMQ_BUSY_POLL as i32);
+    assert!(busy_poll.draft);
+    let zero_copy = contexts
+        .iter()
+        .find(|r| r.name == "ZMQ_ZERO_COPY_RECV")
+        .unwrap();
+    assert!(zero_copy.draft);
+    assert_eq!(zero_copy.id, zmq_sys::ZMQ_ZERO_COPY_RECV as i32);
+
+    // libzmq numbers its DRAFT socket options 93 and up; only those rows say `draft`.
+    for r in sockets {
+        assert_eq!(r.draft, r.id >= 93, "{r:?}");
+        assert!(r.name.starts_with("ZMQ_"), "{r:?}");
+    }
+    // One row per option id, except ZMQ_ROUTING_ID (zmq 0.10's `identity` and its own name).
+    let mut ids: Vec<i32> = sockets.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    let duplicates: Vec<i32> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| w[0])
+        .collect();
+    assert_eq!(duplicates, [zmq_sys::ZMQ_ROUTING_ID as i32]);
+
+    // What each kind allows: typed accessors only for durations and keys, no getter for
+    // `obin`, no setter for the read-only kinds; every row has at least one accessor.
+    for r in sockets.iter().chain(contexts) {
+        assert!(r.getter.is_some() || r.setter.is_some(), "{r:?}");
+        if r.typed_getter.is_some() || r.typed_setter.is_some() {
+            assert!(["ms", "ms_opt", "key"].contains(&r.kind), "{r:?}");
+        }
+        if r.kind == "obin" {
+            assert_eq!(r.getter, None, "{r:?}");
+        }
+        if ["fd", "events", "socktype", "mechanism"].contains(&r.kind) {
+            assert_eq!(r.setter, None, "{r:?}");
         }
     }
-    names
+    for r in contexts {
+        assert!(["i32", "bool"].contains(&r.kind), "{r:?}");
+    }
 }
 
 #[test]
@@ -1265,10 +1332,10 @@ fn every_table_entry_is_tested() {
     assert!(names.len() > 150, "found only {} accessors", names.len());
     let me = include_str!("options.rs");
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let missing: Vec<&String> = names
+    let missing: Vec<&&str> = names
         .iter()
         .filter(|name| {
-            !me.match_indices(name.as_str()).any(|(i, _)| {
+            !me.match_indices(*name).any(|(i, _)| {
                 let before = me[..i].chars().next_back();
                 let after = me[i + name.len()..].chars().next();
                 !before.is_some_and(is_word) && !after.is_some_and(is_word)

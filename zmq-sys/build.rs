@@ -139,6 +139,11 @@ fn main() {
     println!("cargo:curve={}", u8::from(linked.curve));
     if let Some(include) = &linked.include {
         println!("cargo:include={}", include.display());
+        // The same directory for this package's own tests (tests/layout.rs compiles C with it).
+        println!(
+            "cargo:rustc-env=ZMQ_SYS_LINKED_INCLUDE={}",
+            include.display()
+        );
     }
     if let Some(libdir) = &linked.libdir {
         println!("cargo:libdir={}", libdir.display());
@@ -428,6 +433,11 @@ fn generate_bindings(header: &Path) {
         .allowlist_function("zmq_.*")
         .allowlist_type("zmq_.*")
         .allowlist_var("ZMQ_.*")
+        // Their type or layout differs between targets, and this generation runs on one:
+        // src/lib.rs defines them per platform (tests/layout.rs checks them against C).
+        .blocklist_type("zmq_fd_t|zmq_msg_t|zmq_pollitem_t|zmq_poller_event_t")
+        .blocklist_type("iovec|sigset_t|__sigset_t")
+        .blocklist_function("zmq_ppoll")
         .derive_default(true)
         .derive_debug(true)
         .layout_tests(false)

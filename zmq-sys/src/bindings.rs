@@ -243,12 +243,6 @@ pub const ZMQ_CURRENT_EVENT_VERSION: u32 = 1;
 pub const ZMQ_CURRENT_EVENT_VERSION_DRAFT: u32 = 2;
 pub const ZMQ_EVENT_ALL_V1: u32 = 65535;
 pub const ZMQ_EVENT_ALL_V2: u32 = 131071;
-#[repr(C)]
-#[derive(Debug, Default, Copy, Clone)]
-pub struct __sigset_t {
-    pub __val: [::std::os::raw::c_ulong; 16usize],
-}
-pub type sigset_t = __sigset_t;
 unsafe extern "C" {
     pub fn zmq_errno() -> ::std::os::raw::c_int;
 }
@@ -292,21 +286,6 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn zmq_ctx_destroy(context_: *mut ::std::os::raw::c_void) -> ::std::os::raw::c_int;
-}
-#[repr(C)]
-#[repr(align(8))]
-#[derive(Debug, Copy, Clone)]
-pub struct zmq_msg_t {
-    pub __: [::std::os::raw::c_uchar; 64usize],
-}
-impl Default for zmq_msg_t {
-    fn default() -> Self {
-        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
-        unsafe {
-            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
-            s.assume_init()
-        }
-    }
 }
 pub type zmq_free_fn = ::std::option::Option<
     unsafe extern "C" fn(data_: *mut ::std::os::raw::c_void, hint_: *mut ::std::os::raw::c_void),
@@ -457,24 +436,6 @@ unsafe extern "C" {
         events_: ::std::os::raw::c_int,
     ) -> ::std::os::raw::c_int;
 }
-pub type zmq_fd_t = ::std::os::raw::c_int;
-#[repr(C)]
-#[derive(Debug, Copy, Clone)]
-pub struct zmq_pollitem_t {
-    pub socket: *mut ::std::os::raw::c_void,
-    pub fd: zmq_fd_t,
-    pub events: ::std::os::raw::c_short,
-    pub revents: ::std::os::raw::c_short,
-}
-impl Default for zmq_pollitem_t {
-    fn default() -> Self {
-        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
-        unsafe {
-            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
-            s.assume_init()
-        }
-    }
-}
 unsafe extern "C" {
     pub fn zmq_poll(
         items_: *mut zmq_pollitem_t,
@@ -520,11 +481,6 @@ unsafe extern "C" {
         msg_: *mut zmq_msg_t,
         flags_: ::std::os::raw::c_int,
     ) -> ::std::os::raw::c_int;
-}
-#[repr(C)]
-#[derive(Debug, Copy, Clone)]
-pub struct iovec {
-    _unused: [u8; 0],
 }
 unsafe extern "C" {
     pub fn zmq_sendiov(
@@ -709,23 +665,6 @@ unsafe extern "C" {
         size_: usize,
     ) -> ::std::os::raw::c_int;
 }
-#[repr(C)]
-#[derive(Debug, Copy, Clone)]
-pub struct zmq_poller_event_t {
-    pub socket: *mut ::std::os::raw::c_void,
-    pub fd: zmq_fd_t,
-    pub user_data: *mut ::std::os::raw::c_void,
-    pub events: ::std::os::raw::c_short,
-}
-impl Default for zmq_poller_event_t {
-    fn default() -> Self {
-        let mut s = ::std::mem::MaybeUninit::<Self>::uninit();
-        unsafe {
-            ::std::ptr::write_bytes(s.as_mut_ptr(), 0, 1);
-            s.assume_init()
-        }
-    }
-}
 unsafe extern "C" {
     pub fn zmq_poller_new() -> *mut ::std::os::raw::c_void;
 }
@@ -816,12 +755,4 @@ unsafe extern "C" {
 }
 unsafe extern "C" {
     pub fn zmq_socket_monitor_pipes_stats(s: *mut ::std::os::raw::c_void) -> ::std::os::raw::c_int;
-}
-unsafe extern "C" {
-    pub fn zmq_ppoll(
-        items_: *mut zmq_pollitem_t,
-        nitems_: ::std::os::raw::c_int,
-        timeout_: ::std::os::raw::c_long,
-        sigmask_: *const sigset_t,
-    ) -> ::std::os::raw::c_int;
 }

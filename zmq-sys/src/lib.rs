@@ -14,16 +14,145 @@
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 #![allow(clippy::all)]
 
-// Kept exactly as bindgen wrote it, so CI can compare it with a fresh generation.
+// Kept exactly as bindgen wrote it, so CI can compare it with a fresh generation. The items
+// whose type or layout depends on the target are left out of the generation (see build.rs)
+// and defined below, per platform; the generated declarations use those.
 #[cfg(not(feature = "bindgen"))]
-#[rustfmt::skip]
-mod bindings;
+mod bindings {
+    use super::{iovec, zmq_fd_t, zmq_msg_t, zmq_poller_event_t, zmq_pollitem_t};
+    include!("bindings.rs");
+}
 #[cfg(feature = "bindgen")]
 mod bindings {
+    use super::{iovec, zmq_fd_t, zmq_msg_t, zmq_poller_event_t, zmq_pollitem_t};
     include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
 }
 
 pub use bindings::*;
+
+use std::os::raw::{c_int, c_long, c_short, c_uchar, c_void};
+
+/// The OS handle libzmq takes for a plain socket or file descriptor (`ZMQ_FD`, poll items):
+/// a C `int` on Unix; on Windows a `SOCKET`, which is pointer-sized (`u64` on 64-bit
+/// Windows, the same type as `std::os::windows::io::RawSocket`; `u32` on 32-bit Windows).
+#[cfg(not(windows))]
+pub type zmq_fd_t = c_int;
+/// The OS handle libzmq takes for a plain socket or file descriptor (`ZMQ_FD`, poll items):
+/// a C `int` on Unix; on Windows a `SOCKET`, which is pointer-sized (`u64` on 64-bit
+/// Windows, the same type as `std::os::windows::io::RawSocket`; `u32` on 32-bit Windows).
+#[cfg(all(windows, target_pointer_width = "64"))]
+pub type zmq_fd_t = u64;
+/// The OS handle libzmq takes for a plain socket or file descriptor (`ZMQ_FD`, poll items):
+/// a C `int` on Unix; on Windows a `SOCKET`, which is pointer-sized (`u64` on 64-bit
+/// Windows, the same type as `std::os::windows::io::RawSocket`; `u32` on 32-bit Windows).
+#[cfg(all(windows, not(target_pointer_width = "64")))]
+pub type zmq_fd_t = u32;
+
+/// A message as libzmq stores it: 64 opaque bytes, aligned like a pointer (zmq.h asks the C
+/// compiler for `sizeof (void *)` alignment, so 8 on 64-bit targets and 4 on 32-bit ones).
+/// Initialise it with one of the `zmq_msg_init*` functions before any other use.
+#[repr(C)]
+#[cfg_attr(target_pointer_width = "64", repr(align(8)))]
+#[cfg_attr(target_pointer_width = "32", repr(align(4)))]
+#[derive(Debug, Copy, Clone)]
+pub struct zmq_msg_t {
+    pub __: [c_uchar; 64usize],
+}
+
+impl Default for zmq_msg_t {
+    /// All zero bytes (not yet a valid message: pass it to a `zmq_msg_init*` function).
+    fn default() -> Self {
+        zmq_msg_t { __: [0; 64] }
+    }
+}
+
+/// One entry of a `zmq_poll` set: a ZeroMQ socket (`socket`) or, when that is null, a plain
+/// OS socket or descriptor (`fd`); `events` asked for, `revents` reported (`ZMQ_POLL*` bits).
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct zmq_pollitem_t {
+    pub socket: *mut c_void,
+    pub fd: zmq_fd_t,
+    pub events: c_short,
+    pub revents: c_short,
+}
+
+impl Default for zmq_pollitem_t {
+    /// A null socket, descriptor 0 and no events.
+    fn default() -> Self {
+        zmq_pollitem_t {
+            socket: std::ptr::null_mut(),
+            fd: 0,
+            events: 0,
+            revents: 0,
+        }
+    }
+}
+
+/// One event `zmq_poller_wait`/`zmq_poller_wait_all` report (DRAFT API): the socket or
+/// descriptor, the user data it was added with, and the events that occurred.
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct zmq_poller_event_t {
+    pub socket: *mut c_void,
+    pub fd: zmq_fd_t,
+    pub user_data: *mut c_void,
+    pub events: c_short,
+}
+
+impl Default for zmq_poller_event_t {
+    /// Null pointers, descriptor 0 and no events.
+    fn default() -> Self {
+        zmq_poller_event_t {
+            socket: std::ptr::null_mut(),
+            fd: 0,
+            user_data: std::ptr::null_mut(),
+            events: 0,
+        }
+    }
+}
+
+/// The scatter/gather element `zmq_sendiov` and `zmq_recviov` take: the platform's own
+/// `struct iovec` (`libc::iovec`) on Unix; on other platforms, the two-field struct libzmq
+/// defines for itself there (`iov_base`, `iov_len`).
+#[cfg(unix)]
+pub use libc::iovec;
+/// The scatter/gather element `zmq_sendiov` and `zmq_recviov` take: the platform's own
+/// `struct iovec` (`libc::iovec`) on Unix; on other platforms, the two-field struct libzmq
+/// defines for itself there (`iov_base`, `iov_len`).
+#[cfg(not(unix))]
+#[repr(C)]
+#[derive(Debug, Copy, Clone)]
+pub struct iovec {
+    /// Start of the buffer.
+    pub iov_base: *mut c_void,
+    /// Length of the buffer in bytes.
+    pub iov_len: usize,
+}
+
+/// The platform's signal set (`libc::sigset_t`), as `zmq_ppoll` takes it.
+#[cfg(unix)]
+pub use libc::sigset_t;
+
+unsafe extern "C" {
+    /// `zmq_poll` with a signal mask applied while it waits (DRAFT API; see the crate docs).
+    #[cfg(unix)]
+    pub fn zmq_ppoll(
+        items_: *mut zmq_pollitem_t,
+        nitems_: c_int,
+        timeout_: c_long,
+        sigmask_: *const sigset_t,
+    ) -> c_int;
+    /// `zmq_poll` with a signal mask (DRAFT API). Windows has no signal sets: zmq.h declares
+    /// the mask there as `const void *`.
+    #[cfg(windows)]
+    pub fn zmq_ppoll(
+        items_: *mut zmq_pollitem_t,
+        nitems_: c_int,
+        timeout_: c_long,
+        sigmask_: *const c_void,
+    ) -> c_int;
+}
 
 /// The OS handle type libzmq reports for `ZMQ_FD` and takes in poll items.
 #[cfg(unix)]
