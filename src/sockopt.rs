@@ -356,11 +356,26 @@ impl kinds::ms_opt {
     }
 }
 
+/// The longest topic [`Socket::set_subscribe`] and [`Socket::set_unsubscribe`] pass to
+/// libzmq; a longer one is `Err(EINVAL)`.
+///
+/// libzmq 4.3 keeps a SUB socket's subscriptions in a trie that it walks recursively, one
+/// call per topic byte, on the caller's thread — when a topic is added or removed and again
+/// whenever a connection (re)attaches and every subscription is re-sent. A topic of about
+/// 15 KB overflowed a 2 MiB thread stack here, which aborts the whole process. Topics are
+/// prefixes and are short in practice; this bound keeps the recursion well inside the
+/// smallest stack threads commonly get (zmq 0.10 passed any length on).
+pub const MAX_TOPIC_LEN: usize = 4096;
+
 impl kinds::bytes {
     fn get(s: &Socket, id: u32) -> Result<Vec<u8>> {
         get_growing(s, id, false)
     }
     fn set(s: &Socket, id: u32, v: &[u8]) -> Result<()> {
+        let topic = id == zmq_sys::ZMQ_SUBSCRIBE || id == zmq_sys::ZMQ_UNSUBSCRIBE;
+        if topic && v.len() > MAX_TOPIC_LEN {
+            return Err(Error::EINVAL);
+        }
         set_raw(s, id, Some(v))
     }
 }
@@ -725,7 +740,7 @@ socket_options! {
     /// Same option as [`Socket::get_identity`], under libzmq's current name.
     ZMQ_ROUTING_ID: bytes => get_routing_id, set_routing_id;
     /// Adds a message filter (prefix match) on a SUB socket; an empty prefix matches every
-    /// message.
+    /// message. At most [`MAX_TOPIC_LEN`] bytes (`Err(EINVAL)` beyond).
     ZMQ_SUBSCRIBE: bytes => -, set_subscribe;
     /// Removes one earlier [`Socket::set_subscribe`] filter of a SUB socket.
     ZMQ_UNSUBSCRIBE: bytes => -, set_unsubscribe;

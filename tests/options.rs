@@ -1374,3 +1374,44 @@ fn zmq_0_10_signatures() {
     let _: fn(&Socket) -> R<i32> = Socket::get_linger;
     let _: fn(&Socket, i32) -> R<()> = Socket::set_linger;
 }
+
+#[test]
+fn subscription_topics_are_bounded_so_libzmq_cannot_overflow_the_stack() {
+    // libzmq's SUB-side trie recurses once per topic byte; ~15 KB aborted a 2 MiB thread.
+    // This test runs on a 1 MiB thread (half of what Rust and tokio give threads): the
+    // longest allowed topic must still work end to end (subscribe, delivery, unsubscribe),
+    // and one byte more is refused before libzmq sees it.
+    let worker = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let ctx = Context::new();
+            let publisher = ctx.socket(SocketType::PUB).unwrap();
+            let subscriber = ctx.socket(SocketType::SUB).unwrap();
+            let ep = endpoint("topic-bound");
+            publisher.bind(&ep).unwrap();
+            let longest = vec![b't'; zmq::MAX_TOPIC_LEN];
+            subscriber.set_subscribe(&longest).unwrap();
+            subscriber.connect(&ep).unwrap();
+            let too_long = vec![b't'; zmq::MAX_TOPIC_LEN + 1];
+            assert_eq!(subscriber.set_subscribe(&too_long), Err(Error::EINVAL));
+            assert_eq!(subscriber.set_unsubscribe(&too_long), Err(Error::EINVAL));
+            let mut message = longest.clone();
+            message.extend_from_slice(b" payload");
+            // PUB drops until the subscription has arrived: send until one gets through.
+            subscriber.set_rcvtimeo(50).unwrap();
+            let mut got = None;
+            for _ in 0..100 {
+                publisher.send(&message, 0).unwrap();
+                if let Ok(m) = subscriber.recv_bytes(0) {
+                    got = Some(m);
+                    break;
+                }
+            }
+            assert_eq!(got.as_deref(), Some(&message[..]));
+            subscriber.set_unsubscribe(&longest).unwrap();
+        })
+        .unwrap();
+    worker
+        .join()
+        .expect("no stack overflow, no failed assertion");
+}
