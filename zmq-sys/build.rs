@@ -239,19 +239,22 @@ fn first_line(s: &str) -> String {
         .to_string()
 }
 
-/// The settings in `vendor/libzmq.conf`.
+/// The settings in `zmq-sys/vendor/libzmq.conf`. The file lives inside this package, so it
+/// travels with `cargo package`, a publish and `cargo vendor`: the vendored build is the one
+/// that runs on machines without libzmq, and must not depend on anything outside the package.
 struct VendorConf {
     libzmq_version: String,
     debug: bool,
 }
 
 fn read_vendor_conf(manifest_dir: &Path) -> VendorConf {
-    let path = manifest_dir.join("..").join("vendor").join("libzmq.conf");
+    let path = manifest_dir.join("vendor").join("libzmq.conf");
     println!("cargo:rerun-if-changed={}", path.display());
     let text = fs::read_to_string(&path).unwrap_or_else(|e| {
         fail(&format!(
             "cannot read {} ({e}); it holds the vendored build's settings and is part of the \
-             repository: restore it with `git checkout vendor/libzmq.conf`",
+             zmq-sys package: restore it with `git checkout zmq-sys/vendor/libzmq.conf` (a \
+             packaged zmq-sys without it is broken: report it)",
             path.display()
         ))
     });
@@ -373,8 +376,8 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
     });
     if found != conf.libzmq_version {
         fail(&format!(
-            "the zeromq-src package carries libzmq {found}, but vendor/libzmq.conf pins {}; \
-             make zmq-sys/Cargo.toml's zeromq-src pin and the conf agree",
+            "the zeromq-src package carries libzmq {found}, but zmq-sys/vendor/libzmq.conf \
+             pins {}; make zmq-sys/Cargo.toml's zeromq-src pin and the conf agree",
             conf.libzmq_version
         ));
     }
