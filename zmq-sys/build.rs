@@ -49,6 +49,9 @@ const ENV_VARS: &[&str] = &[
     "ZMQ_SYS_INCLUDE_DIR",
     "ZMQ_SYS_STATIC",
     "CXXFLAGS",
+    // Read to explain a vendored CURVE build without libsodium (see `sodium_location`).
+    "SODIUM_LIB_DIR",
+    "SODIUM_USE_PKG_CONFIG",
 ];
 
 /// The variables that describe the library for one target, read as `NAME_<target>` (dashes or
@@ -154,7 +157,7 @@ fn main() {
         if draft_feature {
             fail(DRAFT_WITH_LIB_DIR);
         }
-        from_lib_dir(&lib_dir, include_dir.as_ref(), want_static)
+        from_lib_dir(lib_dir, include_dir.as_ref(), want_static)
     } else if want_system {
         if draft_feature {
             fail(DRAFT_NEEDS_VENDORED);
@@ -644,17 +647,8 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
     let mut build = zeromq_src::Build::new();
     build.enable_draft(draft).build_debug(conf.debug);
     let curve = env::var_os("CARGO_FEATURE_CURVE").is_some();
-    if curve {
-        let (Some(lib), Some(include)) = (
-            env::var_os("DEP_SODIUM_LIB"),
-            env::var_os("DEP_SODIUM_INCLUDE"),
-        ) else {
-            fail(
-                "libsodium-sys-stable did not report where it built libsodium \
-                 (DEP_SODIUM_LIB/DEP_SODIUM_INCLUDE are unset); turn off feature `curve` to \
-                 build the vendored libzmq without CURVE",
-            )
-        };
+    let sodium = curve.then(sodium_location);
+    if let Some((lib, include)) = &sodium {
         build.with_libsodium(Some(zeromq_src::LibLocation::new(lib, include)));
     } else {
         println!(
@@ -694,12 +688,62 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
         curve: Some(curve),
         include: Some(include),
         libdir: Some(libdir),
-        sodium_libdir: if curve {
-            env::var_os("DEP_SODIUM_LIB").map(PathBuf::from)
-        } else {
-            None
-        },
+        sodium_libdir: sodium.map(|(lib, _)| lib),
     }
+}
+
+/// Where the libsodium for the vendored CURVE build is: its library directory and include
+/// directory. Normally libsodium-sys-stable built it and says where (`DEP_SODIUM_LIB`,
+/// `DEP_SODIUM_INCLUDE`). With `SODIUM_USE_PKG_CONFIG` it found a system libsodium instead and
+/// leaves out what is in the compiler's default directories; pkg-config fills those in here.
+/// zeromq-src links libsodium statically, so that directory needs its `libsodium.a`. With
+/// `SODIUM_LIB_DIR` it reports nothing at all, and the build stops naming the ways out.
+fn sodium_location() -> (PathBuf, PathBuf) {
+    let reported = |name: &str| env::var_os(name).map(PathBuf::from);
+    let (lib, include) = (reported("DEP_SODIUM_LIB"), reported("DEP_SODIUM_INCLUDE"));
+    if let (Some(lib), Some(include)) = (&lib, &include) {
+        return (lib.clone(), include.clone());
+    }
+    let ways_out = "unset it so libsodium-sys-stable builds libsodium from source, or turn off \
+                    feature `curve` to build the vendored libzmq without CURVE";
+    if env::var_os("SODIUM_USE_PKG_CONFIG").is_some() {
+        let variable = |name: &str| {
+            pkg_config::get_variable("libsodium", name)
+                .ok()
+                .map(|v| PathBuf::from(v.trim()))
+                .filter(|p| !p.as_os_str().is_empty())
+        };
+        let lib = lib.or_else(|| variable("libdir"));
+        let include = include.or_else(|| variable("includedir"));
+        let (Some(lib), Some(include)) = (lib, include) else {
+            fail(&format!(
+                "SODIUM_USE_PKG_CONFIG is set, and pkg-config does not say where libsodium's \
+                 library and headers are (`pkg-config --variable=libdir libsodium`); {ways_out}"
+            ))
+        };
+        let archive = lib.join("libsodium.a");
+        if !archive.is_file() {
+            fail(&format!(
+                "SODIUM_USE_PKG_CONFIG is set, so the vendored libzmq's CURVE uses the system \
+                 libsodium, which it links statically, and {} does not exist (Debian: \
+                 libsodium-dev ships it); {ways_out}",
+                archive.display()
+            ));
+        }
+        return (lib, include);
+    }
+    if env::var_os("SODIUM_LIB_DIR").is_some() {
+        fail(&format!(
+            "SODIUM_LIB_DIR is set, so libsodium-sys-stable neither builds libsodium nor says \
+             where its headers are, and the vendored libzmq cannot be built with CURVE; use \
+             SODIUM_USE_PKG_CONFIG=1 instead (a system libsodium with libsodium.a), or {ways_out}"
+        ));
+    }
+    fail(
+        "libsodium-sys-stable did not report where it built libsodium \
+         (DEP_SODIUM_LIB/DEP_SODIUM_INCLUDE are unset); turn off feature `curve` to build the \
+         vendored libzmq without CURVE",
+    )
 }
 
 /// The libzmq define that turns on IPC peer-credential checks (`ZMQ_IPC_FILTER_UID/GID/PID`,
