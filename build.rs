@@ -6,6 +6,8 @@
 //!   4.1 library still links) and returns `Err(ENOTSUP)`;
 //! - `ZMQ_LINK_MODE` / `ZMQ_LINK_VERSION` (for `env!`): `system` or `vendored`, and the
 //!   version the build found;
+//! - `ZMQ_LINK_ORIGIN` / `ZMQ_LINK_LINKAGE` (for `env!`): how it was found (`pkg-config`,
+//!   `lib-dir` for `ZMQ_SYS_LIB_DIR`, `vendored`) and how it is linked (`dynamic`/`static`);
 //! - `ZMQ_LINK_INCLUDE` / `ZMQ_LINK_LIBDIR` / `ZMQ_LINK_SODIUM_LIBDIR` (for `env!`, empty
 //!   when unknown): zmq.h's directory, the directory of the libzmq linked (the vendored static
 //!   one) and of the vendored libsodium, so the zmq_perf bench can build its C column against
@@ -20,6 +22,8 @@ fn main() {
         "DEP_ZMQ_DRAFT",
         "DEP_ZMQ_CURVE",
         "DEP_ZMQ_MODE",
+        "DEP_ZMQ_ORIGIN",
+        "DEP_ZMQ_LINKAGE",
         "DEP_ZMQ_VERSION",
         "DEP_ZMQ_INCLUDE",
         "DEP_ZMQ_LIBDIR",
@@ -45,6 +49,8 @@ fn main() {
     println!("cargo:rustc-env=ZMQ_LINK_MODE={mode}");
     println!("cargo:rustc-env=ZMQ_LINK_VERSION={version}");
     for (from, to) in [
+        ("DEP_ZMQ_ORIGIN", "ZMQ_LINK_ORIGIN"),
+        ("DEP_ZMQ_LINKAGE", "ZMQ_LINK_LINKAGE"),
         ("DEP_ZMQ_INCLUDE", "ZMQ_LINK_INCLUDE"),
         ("DEP_ZMQ_LIBDIR", "ZMQ_LINK_LIBDIR"),
         ("DEP_ZMQ_SODIUM_LIBDIR", "ZMQ_LINK_SODIUM_LIBDIR"),

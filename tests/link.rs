@@ -4,8 +4,13 @@ use std::process::Command;
 
 /// `system`, `vendored`: what zmq-sys's build script decided (its `DEP_ZMQ_MODE`).
 const MODE: &str = env!("ZMQ_LINK_MODE");
-/// The version the build script found (pkg-config's, or the vendored zmq.h's).
+/// The version the build script found (pkg-config's, `ZMQ_SYS_INCLUDE_DIR`'s zmq.h's, or the
+/// vendored zmq.h's).
 const BUILD_VERSION: &str = env!("ZMQ_LINK_VERSION");
+/// How the build script found it: `pkg-config`, `lib-dir` (`ZMQ_SYS_LIB_DIR`) or `vendored`.
+const ORIGIN: &str = env!("ZMQ_LINK_ORIGIN");
+/// `dynamic` or `static`.
+const LINKAGE: &str = env!("ZMQ_LINK_LINKAGE");
 
 fn runtime_version() -> String {
     let (major, minor, patch) = zmq::version();
@@ -57,8 +62,29 @@ fn vendored_build_is_4_3_5_with_curve_and_static() {
 }
 
 #[test]
+fn the_origin_and_linkage_match_the_mode() {
+    match MODE {
+        "vendored" => assert_eq!((ORIGIN, LINKAGE), ("vendored", "static")),
+        _ => assert!(
+            ORIGIN == "pkg-config" || ORIGIN == "lib-dir",
+            "origin {ORIGIN}"
+        ),
+    }
+    // CI's ZMQ_SYS_LIB_DIR step says which it asked for, so a build that quietly went
+    // through pkg-config instead fails here.
+    if let Ok(expected) = std::env::var("ZMQ_TEST_EXPECT_ORIGIN") {
+        assert_eq!(ORIGIN, expected);
+    }
+    assert_eq!(
+        shared_libzmq_mapped(),
+        LINKAGE == "dynamic",
+        "linkage {LINKAGE} (origin {ORIGIN})"
+    );
+}
+
+#[test]
 fn system_build_links_the_shared_system_library() {
-    if MODE != "system" {
+    if MODE != "system" || ORIGIN != "pkg-config" {
         return;
     }
     assert!(

@@ -2,7 +2,8 @@
 //!
 //! Everything here is `unsafe` and one-to-one with `zmq.h` (libzmq 4.3.5, DRAFT declarations
 //! included). The safe API lives in the `zmq` crate. The build script links either the system
-//! libzmq (found by pkg-config) or a vendored libzmq 4.3.5 built from source; see the README.
+//! libzmq (found by pkg-config, or named by `ZMQ_SYS_LIB_DIR`/`ZMQ_SYS_INCLUDE_DIR`) or a
+//! vendored libzmq 4.3.5 built from source; see the README.
 //!
 //! The DRAFT functions are declared unconditionally, but only exist in a library built with
 //! the DRAFT API: `DEP_ZMQ_DRAFT=1` (this crate's `draft` link metadata) says whether the
