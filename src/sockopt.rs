@@ -512,8 +512,10 @@ macro_rules! sockopt_kind_doc {
         "An unknown mechanism value is `Err(EINVAL)`."
     };
     (set key) => {
-        "Takes the 32-byte binary key or its 40-character Z85 text; any other length is \
-         `Err(EINVAL)` (from libzmq), as is a libzmq without CURVE."
+        "Takes the 32-byte binary key, its 40-character Z85 text, or that text with its \
+         terminating NUL (41 bytes, as C code passes it); Z85 text with a character outside \
+         the alphabet (a NUL inside included) or any other length is `Err(EINVAL)`, as is a \
+         libzmq without CURVE."
     };
     (set cstr) => {
         "A string with a NUL byte is `Err(EINVAL)`."
@@ -885,7 +887,8 @@ socket_options! {
     /// Maximum time for the ZMTP handshake (default 30 s); 0 = no limit.
     ZMQ_HANDSHAKE_IVL: ms => get_handshake_ivl, set_handshake_ivl,
         typed(get_handshake_ivl_duration, set_handshake_ivl_duration);
-    /// SOCKS5 proxy address (`host:port`) for TCP connections; `None` clears it.
+    /// SOCKS5 proxy address (`host:port`) for TCP connections; `None` clears it (an empty
+    /// text is `Err(EINVAL)`).
     ZMQ_SOCKS_PROXY: ocstr => get_socks_proxy, set_socks_proxy;
     /// XPUB: block (`EAGAIN`) at the high-water mark instead of dropping.
     ZMQ_XPUB_NODROP: bool => -, set_xpub_nodrop;
@@ -937,8 +940,8 @@ socket_options! {
     /// How the GSSAPI service principal name is interpreted (`ZMQ_GSSAPI_NT_*`); needs GSSAPI.
     ZMQ_GSSAPI_SERVICE_PRINCIPAL_NAMETYPE: i32 =>
         get_gssapi_service_principal_nametype, set_gssapi_service_principal_nametype;
-    /// Bind the underlying sockets to this network interface (`SO_BINDTODEVICE`, at most 15
-    /// bytes); using it needs privileges.
+    /// Bind the underlying sockets to this network interface (`SO_BINDTODEVICE`, 1 to 15
+    /// bytes; empty or longer is `Err(EINVAL)`); using it needs privileges.
     ZMQ_BINDTODEVICE: cstr => get_bindtodevice, set_bindtodevice;
 
     // ---- DRAFT options (ids 93..=124), only with a DRAFT libzmq ---------------------------
@@ -1131,7 +1134,8 @@ context_options! {
     /// Scheduling priority of the I/O threads (OS-specific; -1 = leave as is); libzmq cannot
     /// read it back (its id is shared with `ZMQ_SOCKET_LIMIT`).
     ZMQ_THREAD_PRIORITY: i32 => -, set_thread_priority;
-    /// Scheduling policy of the I/O threads (e.g. `SCHED_OTHER`; -1 = leave as is).
+    /// Scheduling policy of the I/O threads (e.g. `SCHED_OTHER`). The getter says -1 until
+    /// one is set (libzmq leaves the threads' policy alone); setting -1 is `Err(EINVAL)`.
     ZMQ_THREAD_SCHED_POLICY: i32 => get_thread_sched_policy, set_thread_sched_policy;
     /// Largest message size the context allows, in bytes (default `i32::MAX`).
     ZMQ_MAX_MSGSZ: i32 => get_max_msgsz, set_max_msgsz;
