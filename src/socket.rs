@@ -236,7 +236,11 @@ impl Socket {
     ///
     /// A handle that came from [`Socket::into_raw`] gets its context handle back (the
     /// socket holds its context alive again, and `context()` returns it); any other handle
-    /// holds none.
+    /// holds none. If that was the last handle of the context, dropping the socket then
+    /// terminates the context, which waits for the socket's unsent messages as `LINGER` says
+    /// (0.10's adopted socket only closed): set `set_linger(0)` first when that matters. The
+    /// handle is found by the socket's address, so C code must not `zmq_close` a socket it
+    /// got from `into_raw` and hand a new one at the same address to `from_raw`.
     ///
     /// # Safety
     /// `raw` must be a live libzmq socket handle that nothing else closes or uses from another

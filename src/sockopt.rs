@@ -359,12 +359,17 @@ impl kinds::ms_opt {
 /// The longest topic [`Socket::set_subscribe`] and [`Socket::set_unsubscribe`] pass to
 /// libzmq; a longer one is `Err(EINVAL)`.
 ///
-/// libzmq 4.3 keeps a SUB socket's subscriptions in a trie that it walks recursively, one
-/// call per topic byte, on the caller's thread — when a topic is added or removed and again
-/// whenever a connection (re)attaches and every subscription is re-sent. A topic of about
-/// 15 KB overflowed a 2 MiB thread stack here, which aborts the whole process. Topics are
-/// prefixes and are short in practice; this bound keeps the recursion well inside the
-/// smallest stack threads commonly get (zmq 0.10 passed any length on).
+/// libzmq 4.3 keeps a SUB or XSUB socket's subscriptions in a trie that it walks
+/// recursively, one call per topic byte: on the caller's thread when a topic is added or
+/// removed and whenever a connection (re)attaches and every subscription is re-sent, and on
+/// libzmq's reaper thread when the socket is closed. A topic of about 15 KB overflowed a
+/// 2 MiB thread stack here, which aborts the whole process. At this bound the walk needs
+/// about 600 KiB of stack with libzmq built without optimisation (less when optimised):
+/// fine for Rust's and tokio's 2 MiB threads and glibc's 8 MiB, not for threads of 512 KiB
+/// or less. Topics are prefixes and short in practice (zmq 0.10 passed any length on).
+///
+/// XSUB sockets subscribe by sending `\x01topic` messages, which are not checked: keep
+/// those under the same bound.
 pub const MAX_TOPIC_LEN: usize = 4096;
 
 impl kinds::bytes {

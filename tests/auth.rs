@@ -348,7 +348,10 @@ fn requests_queued_at_stop_are_answered() {
     entered_rx.recv_timeout(DEADLINE).unwrap();
     // The second client's request waits in the handler's queue while the first is decided.
     let _second = client(&ctx, &srv.endpoint, |_| {});
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Not observable from here: give the handshake ample time (valgrind included) to reach
+    // the handler's queue; a request arriving after stop would be let in unasked and fail
+    // the assertion below, not pass it.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     let stopper = std::thread::spawn(move || auth.stop());
     std::thread::sleep(std::time::Duration::from_millis(200));
     release_tx.send(()).unwrap();
@@ -519,4 +522,68 @@ fn certificate_files_round_trip_and_the_secret_file_is_private() {
     ));
     let missing = Certificate::load(dir.0.join("nope.key")).unwrap_err();
     assert!(matches!(missing, CertError::Io { .. }), "{missing}");
+}
+
+/// A value whose destructor panics, captured by a callback.
+struct PanicsOnDrop;
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        panic!("a captured value that panics when dropped");
+    }
+}
+
+#[test]
+fn a_callback_replaced_while_it_runs_is_dropped_without_ending_the_handler() {
+    // The handler thread holds the last handle of a callback replaced while it runs; dropping
+    // it there ran a panicking destructor outside any catch, ended the thread, and libzmq
+    // then let every client in (found by review).
+    let ctx = Context::new();
+    let auth = Arc::new(Authenticator::new(&ctx).unwrap());
+    let (entered_tx, entered_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = std::sync::Mutex::new(release_rx);
+    let captured = PanicsOnDrop;
+    auth.callback("*", move |_| {
+        let _keep = &captured;
+        let _ = entered_tx.send(());
+        let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
+        Verdict::deny("first callback")
+    });
+    let srv = server(&ctx, PULL, |s| s.set_zap_domain("any").unwrap());
+    let _first = client(&ctx, &srv.endpoint, |_| {});
+    entered_rx.recv_timeout(DEADLINE).unwrap();
+    auth.callback("*", |_| Verdict::deny("second callback"));
+    release_tx.send(()).unwrap();
+    srv.expect_refused(400);
+    // Still answering: the next client is refused by the new callback, not let in.
+    let _second = client(&ctx, &srv.endpoint, |_| {});
+    srv.expect_refused(400);
+    Arc::try_unwrap(auth).unwrap().stop().unwrap();
+}
+
+#[test]
+fn public_files_are_replaced_too_and_huge_files_are_refused() {
+    require_curve();
+    let dir = Dir::new("public");
+    let cert = Certificate::new().unwrap();
+    #[cfg(unix)]
+    {
+        let victim = dir.0.join("victim");
+        fs::write(&victim, "untouched\n").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.0.join("client.key")).unwrap();
+        cert.save_public(dir.0.join("client.key")).unwrap();
+        assert_eq!(fs::read_to_string(&victim).unwrap(), "untouched\n");
+        fs::remove_file(&victim).unwrap();
+    }
+    cert.save_public(dir.0.join("client.key")).unwrap();
+    assert_eq!(
+        Certificate::load(dir.0.join("client.key")).unwrap(),
+        cert.public_part()
+    );
+    // A file far larger than any certificate is refused without being read whole.
+    let big = dir.0.join("big.key");
+    fs::write(&big, vec![b'#'; 1 << 20]).unwrap();
+    let err = Certificate::load(&big).unwrap_err().to_string();
+    assert!(err.contains("larger than"), "{err}");
 }

@@ -352,8 +352,19 @@ impl Certificate {
 
     /// Reads a certificate file (public or secret).
     pub fn load(path: impl AsRef<Path>) -> Result<Certificate, CertError> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = fs::read_to_string(path).map_err(io_error(path))?;
+        let mut text = String::new();
+        fs::File::open(path)
+            .and_then(|f| f.take(MAX_FILE_LEN + 1).read_to_string(&mut text))
+            .map_err(io_error(path))?;
+        if text.len() as u64 > MAX_FILE_LEN {
+            let too_big = io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("larger than {MAX_FILE_LEN} bytes, not a certificate"),
+            );
+            return Err(io_error(path)(too_big));
+        }
         Certificate::parse(&text).map_err(|e| e.in_file(path))
     }
 
@@ -367,10 +378,12 @@ impl Certificate {
         Ok(cert)
     }
 
-    /// Writes the public certificate to `path` (created or replaced).
+    /// Writes the public certificate to `path`, replacing the file as
+    /// [`save_secret`](Self::save_secret) does (a new file renamed into place: a symbolic link
+    /// is not followed, and a reader such as `reload_certificates` never sees half a file).
     pub fn save_public(&self, path: impl AsRef<Path>) -> Result<(), CertError> {
         let path = path.as_ref();
-        fs::write(path, self.to_public_text()).map_err(io_error(path))
+        replace_file(path, self.to_public_text().as_bytes(), |_| {}).map_err(io_error(path))
     }
 
     /// Writes the secret certificate to `path`, readable by its owner only (mode 0600 on
@@ -395,6 +408,10 @@ impl Certificate {
         Ok((public, secret))
     }
 }
+
+/// The largest certificate file read (a certificate is a few hundred bytes; metadata
+/// included, a few KiB): a bigger file is refused without reading it all.
+const MAX_FILE_LEN: u64 = 64 * 1024;
 
 fn with_suffix(base: &Path, suffix: &str) -> PathBuf {
     let mut name = base.as_os_str().to_owned();
@@ -433,26 +450,41 @@ fn replace_file(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let temp = path.with_file_name(temp_name);
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     configure(&mut options);
-    let mut file = options.open(&temp)?;
+    // A name someone else already took (by accident or to make this fail) is skipped.
+    let mut attempt = 0;
+    let (temp, mut file) = loop {
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let temp = path.with_file_name(temp_name);
+        match options.open(&temp) {
+            Ok(file) => break (temp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    };
     let written = file
         .write_all(data)
         .and_then(|()| file.sync_all())
         .and_then(|()| fs::rename(&temp, path));
     if written.is_err() {
         let _ = fs::remove_file(&temp);
+        return written;
     }
-    written
+    // The rename itself survives a crash once the directory is synced (Unix; elsewhere
+    // directories cannot be opened for that).
+    #[cfg(unix)]
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Loads the public keys of every `*.key` file in `dir` (the files czmq and pyzmq hand

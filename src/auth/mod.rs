@@ -132,14 +132,11 @@ fn bits(ip: IpAddr) -> (u128, u8) {
 }
 
 impl IpRange {
-    /// Whether `ip` lies in this range. An IPv4 address (also one reported mapped into IPv6,
-    /// `::ffff:1.2.3.4`) lies in an IPv4 range that contains it, and in an IPv6 range that
-    /// contains its mapped form (`::ffff:0:0/96`, `::/0`).
+    /// Whether `ip` lies in this range. An IPv4 address, also one reported mapped into IPv6
+    /// (`::ffff:1.2.3.4`), lies only in IPv4 ranges: `::/0` means every IPv6 client, not
+    /// every client.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match (canonical(ip), self.network) {
-            (IpAddr::V4(v4), IpAddr::V6(_)) => IpAddr::V6(v4.to_ipv6_mapped()),
-            (ip, _) => ip,
-        };
+        let ip = canonical(ip);
         if ip.is_ipv4() != self.network.is_ipv4() {
             return false;
         }
@@ -154,9 +151,9 @@ impl IpRange {
 impl FromStr for IpRange {
     type Err = AddressError;
 
-    /// An address or `address/prefix`. An IPv4-mapped IPv6 address with a prefix of 96 or
-    /// more (`::ffff:10.0.0.0/104`) is the IPv4 range it maps (`10.0.0.0/8`); with a shorter
-    /// prefix it stays the IPv6 range written.
+    /// An address or `address/prefix`. An IPv4-mapped IPv6 address is the IPv4 address or
+    /// range it maps (`::ffff:10.0.0.0/104` is `10.0.0.0/8`); with a prefix under 96 it would
+    /// reach beyond the mapped addresses, which is refused as ambiguous.
     fn from_str(text: &str) -> Result<IpRange, AddressError> {
         let bad = || AddressError(text.to_owned());
         let (addr, prefix) = match text.split_once('/') {
@@ -175,9 +172,9 @@ impl FromStr for IpRange {
             Some(_) => return Err(bad()),
         };
         Ok(match canonical(written) {
-            IpAddr::V4(v4) if written.is_ipv6() && prefix >= 96 => IpRange {
+            IpAddr::V4(v4) if written.is_ipv6() => IpRange {
                 network: IpAddr::V4(v4),
-                prefix: prefix - 96,
+                prefix: prefix.checked_sub(96).ok_or_else(bad)?,
             },
             _ => IpRange {
                 network: written,
@@ -201,7 +198,16 @@ enum CurvePolicy {
     Directory {
         path: PathBuf,
         keys: HashSet<[u8; 32]>,
+        /// Unique per read of the directory: a reload applies its keys only where the policy
+        /// is still the one it started from.
+        generation: u64,
     },
+}
+
+/// A fresh [`CurvePolicy::Directory`] generation.
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 #[derive(Default)]
@@ -336,7 +342,12 @@ fn plain_verdict(table: &HashMap<Vec<u8>, Vec<u8>>, username: &[u8], password: &
     };
     match table.get(username) {
         Some(expected) if same_secret(expected, password) => Verdict::allow(name),
-        _ => refused(),
+        Some(_) => refused(),
+        None => {
+            // The same work as for a known user, so the time does not tell which names exist.
+            let _ = same_secret(password, password);
+            refused()
+        }
     }
 }
 
@@ -353,39 +364,28 @@ fn same_secret(expected: &[u8], given: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
-/// Drops a callback's panic payload. Its destructor may panic in turn, which would end the
-/// handler thread and leave the context without a handler (libzmq then lets everyone in):
-/// that second panic is caught, and its payload, whose destructor is as little to be trusted,
-/// is kept for the life of the process instead of dropped.
-fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
+/// Drops something of the user's on the handler thread: a callback's panic payload, or the
+/// last handle of a callback replaced while it ran. Its destructor may panic, which would end
+/// the handler thread and leave the context without a handler (libzmq then lets everyone
+/// in): that panic is caught, and its payload, whose destructor is as little to be trusted,
+/// is kept for the life of the process instead of dropped (one small entry per such panic).
+fn drop_quietly<T: Send + 'static>(value: T) {
     static KEPT: Mutex<Vec<Box<dyn std::any::Any + Send>>> = Mutex::new(Vec::new());
-    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(value))) {
         KEPT.lock().unwrap_or_else(|e| e.into_inner()).push(again);
     }
 }
 
-/// The verdict for a request's frames, with every failure turned into a 500 answer.
+/// The verdict for a request's frames, with every failure turned into a 500 answer (also a
+/// panic of the handler's own code, so that nothing ends the handler thread).
 fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
-    let frames: Vec<&[u8]> = frames.iter().map(|m| &**m).collect();
     let request_id = frames.get(1).map(|f| f.to_vec()).unwrap_or_default();
-    let verdict = match ZapRequest::parse(&frames) {
-        Err(e) => Verdict::error(format!("malformed ZAP request: {e}")),
-        Ok(req) => {
-            let decision = decide(&shared.policies(), &req);
-            match decision {
-                Decision::Done(verdict) => verdict,
-                Decision::Ask(callback) => {
-                    match catch_unwind(AssertUnwindSafe(|| callback(&req))) {
-                        Ok(verdict) => verdict,
-                        Err(payload) => {
-                            drop_payload(payload);
-                            Verdict::error("the authentication callback panicked")
-                        }
-                    }
-                }
-            }
-        }
-    };
+    let verdict = catch_unwind(AssertUnwindSafe(|| decide_request(shared, frames))).unwrap_or_else(
+        |payload| {
+            drop_quietly(payload);
+            Verdict::error("the authenticator failed on this request")
+        },
+    );
     let counter = match verdict.status {
         ZapStatus::Success => &shared.allowed,
         ZapStatus::TemporaryError | ZapStatus::Denied => &shared.denied,
@@ -393,6 +393,31 @@ fn answer(shared: &Shared, frames: &[Message]) -> ZapReply {
     };
     counter.fetch_add(1, Ordering::Relaxed);
     ZapReply::new(request_id, verdict)
+}
+
+fn decide_request(shared: &Shared, frames: &[Message]) -> Verdict {
+    let frames: Vec<&[u8]> = frames.iter().map(|m| &**m).collect();
+    match ZapRequest::parse(&frames) {
+        Err(e) => Verdict::error(format!("malformed ZAP request: {e}")),
+        Ok(req) => {
+            let decision = decide(&shared.policies(), &req);
+            match decision {
+                Decision::Done(verdict) => verdict,
+                Decision::Ask(callback) => {
+                    let verdict = match catch_unwind(AssertUnwindSafe(|| callback(&req))) {
+                        Ok(verdict) => verdict,
+                        Err(payload) => {
+                            drop_quietly(payload);
+                            Verdict::error("the authentication callback panicked")
+                        }
+                    };
+                    // Possibly the last handle, if the callback was replaced while it ran.
+                    drop_quietly(callback);
+                    verdict
+                }
+            }
+        }
+    }
 }
 
 /// The handler thread: answers requests until a message on the control socket or the
@@ -477,10 +502,23 @@ fn reply(zap: &Socket, shared: &Shared, reply: ZapReply) -> Option<Ended> {
         .to_frames()
         .unwrap_or_default()
     });
-    match zap.send_multipart(frames, 0) {
-        Err(Error::ETERM) => Some(Ended::Terminated),
-        _ => None,
+    // Frame by frame, each retried on EINTR (a signal can interrupt even a send that does
+    // not block): a reply left half-sent would keep the REP socket from reading any further
+    // request, and every later handshake of the context would wait for an answer.
+    let last = frames.len().saturating_sub(1);
+    for (i, frame) in frames.iter().enumerate() {
+        let flags = if i < last { crate::SNDMORE } else { 0 };
+        loop {
+            match zap.send(&frame[..], flags) {
+                Ok(()) => break,
+                Err(Error::EINTR) => continue,
+                Err(Error::ETERM) => return Some(Ended::Terminated),
+                // The client's session is gone (the reply is dropped by libzmq).
+                Err(_) => return None,
+            }
+        }
     }
+    None
 }
 
 /// At stop, the requests already queued get an answer (500, "stopped") instead of leaving
@@ -506,6 +544,8 @@ pub struct Authenticator {
     shared: Arc<Shared>,
     control: Mutex<Socket>,
     thread: Option<JoinHandle<()>>,
+    /// Held for a whole `reload_certificates`, so that reloads apply in the order they read.
+    reloading: Mutex<()>,
 }
 
 impl fmt::Debug for Authenticator {
@@ -548,6 +588,7 @@ impl Authenticator {
             shared,
             control: Mutex::new(control),
             thread: Some(thread),
+            reloading: Mutex::new(()),
         })
     }
 
@@ -585,7 +626,8 @@ impl Authenticator {
     }
 
     /// Sets the PLAIN user names and passwords of `domain` (`"*"`: every domain without its
-    /// own), replacing the previous table.
+    /// own), replacing the previous table. A user name that is not UTF-8 never logs in (a
+    /// User-Id is text).
     pub fn plain<I, U, P>(&self, domain: &str, users: I)
     where
         I: IntoIterator<Item = (U, P)>,
@@ -618,8 +660,13 @@ impl Authenticator {
         let path = dir.as_ref().to_path_buf();
         let keys = read_keys(&path)?;
         let count = keys.len();
+        let generation = next_generation();
         self.edit_domain(domain, |d| {
-            d.curve = Some(CurvePolicy::Directory { path, keys })
+            d.curve = Some(CurvePolicy::Directory {
+                path,
+                keys,
+                generation,
+            })
         });
         Ok(count)
     }
@@ -634,54 +681,28 @@ impl Authenticator {
     /// returned as `Err`, after the rest was applied. A domain whose CURVE policy was
     /// replaced while the files were read keeps the newer policy.
     pub fn reload_certificates(&self) -> Result<usize, CertError> {
-        let dirs: Vec<(String, PathBuf)> = self.edit(|p| {
+        let _one_at_a_time = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        let dirs: Vec<(String, PathBuf, u64)> = self.edit(|p| {
             p.domains
                 .iter()
                 .filter_map(|(name, d)| match &d.curve {
-                    Some(CurvePolicy::Directory { path, .. }) => Some((name.clone(), path.clone())),
+                    Some(CurvePolicy::Directory {
+                        path, generation, ..
+                    }) => Some((name.clone(), path.clone(), *generation)),
                     _ => None,
                 })
                 .collect()
         });
         let mut problem = None;
         let mut fresh = Vec::with_capacity(dirs.len());
-        for (domain, path) in dirs {
-            let mut keys = HashSet::new();
-            match cert::scan_directory(&path) {
-                Ok(files) => {
-                    for file in files {
-                        match file {
-                            Ok(cert) => {
-                                keys.insert(*cert.public_key());
-                            }
-                            Err(e) => {
-                                problem.get_or_insert(e);
-                            }
-                        }
-                    }
-                }
-                Err(e) => {
-                    problem.get_or_insert(e);
-                }
+        for (domain, path, generation) in dirs {
+            let (keys, trouble) = read_keys_leniently(&path);
+            if let Some(e) = trouble {
+                problem.get_or_insert(e);
             }
-            fresh.push((domain, path, keys));
+            fresh.push((domain, path, generation, keys));
         }
-        let total = self.edit(|p| {
-            let mut total = 0;
-            for (domain, path, keys) in fresh {
-                let Some(d) = p.domains.get_mut(&domain) else {
-                    continue;
-                };
-                // Only where the policy is still the directory that was read.
-                if let Some(CurvePolicy::Directory { path: current, .. }) = &d.curve {
-                    if *current == path {
-                        total += keys.len();
-                        d.curve = Some(CurvePolicy::Directory { path, keys });
-                    }
-                }
-            }
-            total
-        });
+        let total = self.edit(|p| apply_reload(p, fresh));
         match problem {
             Some(e) => Err(e),
             None => Ok(total),
@@ -714,7 +735,9 @@ impl Authenticator {
     }
 
     /// Stops the handler and waits for its thread. Dropping does the same; this form tells
-    /// whether the thread ended cleanly (`Err(EFAULT)` if it panicked).
+    /// whether the thread ended cleanly (`Err(EFAULT)` if it panicked). Called (or dropped)
+    /// from the authenticator's own callback it cannot wait for itself: it returns at once,
+    /// and the thread ends, freeing the ZAP endpoint, when the callback returns.
     pub fn stop(mut self) -> crate::Result<()> {
         self.shutdown()
     }
@@ -748,6 +771,52 @@ impl Drop for Authenticator {
         // Nothing to report from a destructor; `stop` reports.
         let _ = self.shutdown();
     }
+}
+
+/// The keys of the `*.key` files in `dir` that read cleanly, and the first problem: a
+/// malformed file, or a directory that cannot be read (then no keys at all).
+fn read_keys_leniently(dir: &Path) -> (HashSet<[u8; 32]>, Option<CertError>) {
+    let mut keys = HashSet::new();
+    let mut problem = None;
+    match cert::scan_directory(dir) {
+        Ok(files) => {
+            for file in files {
+                match file {
+                    Ok(cert) => {
+                        keys.insert(*cert.public_key());
+                    }
+                    Err(e) => {
+                        problem.get_or_insert(e);
+                    }
+                }
+            }
+        }
+        Err(e) => problem = Some(e),
+    }
+    (keys, problem)
+}
+
+/// Applies what a reload read, where the domain's policy is still the directory read it
+/// started from (not replaced by another policy, another `curve_directory` or a later
+/// reload meanwhile); returns how many keys are allowed by the policies it replaced.
+fn apply_reload(p: &mut Policies, fresh: Vec<(String, PathBuf, u64, HashSet<[u8; 32]>)>) -> usize {
+    let mut total = 0;
+    for (domain, path, read_from, keys) in fresh {
+        let Some(d) = p.domains.get_mut(&domain) else {
+            continue;
+        };
+        if let Some(CurvePolicy::Directory { generation, .. }) = &d.curve {
+            if *generation == read_from {
+                total += keys.len();
+                d.curve = Some(CurvePolicy::Directory {
+                    path,
+                    keys,
+                    generation: next_generation(),
+                });
+            }
+        }
+    }
+    total
 }
 
 fn read_keys(dir: &Path) -> Result<HashSet<[u8; 32]>, CertError> {
@@ -788,22 +857,16 @@ mod tests {
         assert!(!every_v4.contains("::1".parse().unwrap()));
         let single: IpRange = "::ffff:192.0.2.1".parse().unwrap();
         assert_eq!(single, "192.0.2.1".parse().unwrap());
-        // Shorter prefixes stay the IPv6 range written, and IPv4 clients lie in it by their
-        // mapped form.
-        let wide: IpRange = "::ffff:10.0.0.0/8".parse().unwrap();
-        assert_eq!(wide.to_string(), "::ffff:10.0.0.0/8");
-        assert!(wide.contains("::1".parse().unwrap()), "0000::/8 holds ::1");
-        assert!(
-            wide.contains("172.16.0.1".parse().unwrap()),
-            "and all of ::ffff:0:0/96"
-        );
-        assert!(!wide.contains("2001:db8::1".parse().unwrap()));
+        // IPv6 ranges never hold IPv4 clients, also those reported mapped.
         let any_v6: IpRange = "::/0".parse().unwrap();
-        assert!(any_v6.contains("198.51.100.7".parse().unwrap()));
-        let v6_net: IpRange = "2001:db8::/32".parse().unwrap();
-        assert!(!v6_net.contains("198.51.100.7".parse().unwrap()));
+        assert!(!any_v6.contains("198.51.100.7".parse().unwrap()));
+        assert!(!any_v6.contains("::ffff:198.51.100.7".parse().unwrap()));
+        assert!(any_v6.contains("2001:db8::1".parse().unwrap()));
         for bad in [
             "::ffff:1.2.3.4/129",
+            // Reaches beyond the mapped addresses: ambiguous, refused.
+            "::ffff:10.0.0.0/8",
+            "::ffff:0:0/95",
             "",
             "10.0.0.0/33",
             "::1/129",
@@ -818,6 +881,41 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_reload_applies_only_over_the_policy_it_read_from() {
+        let mut p = Policies::default();
+        let dir = PathBuf::from("/certs");
+        let generation = next_generation();
+        p.domains.entry("d".into()).or_default().curve = Some(CurvePolicy::Directory {
+            path: dir.clone(),
+            keys: [[1; 32]].into(),
+            generation,
+        });
+        let read = |keys: &[[u8; 32]]| {
+            vec![(
+                "d".to_string(),
+                dir.clone(),
+                generation,
+                keys.iter().copied().collect(),
+            )]
+        };
+        let keys_now = |p: &Policies| match &p.domains["d"].curve {
+            Some(CurvePolicy::Directory { keys, .. }) => Some(keys.clone()),
+            _ => None,
+        };
+        // The first reload read from this generation applies and starts a new one ...
+        assert_eq!(apply_reload(&mut p, read(&[[2; 32]])), 1);
+        assert_eq!(keys_now(&p), Some([[2; 32]].into()));
+        // ... so an older read of the same directory, applied late, changes nothing: a key
+        // removed since cannot come back.
+        assert_eq!(apply_reload(&mut p, read(&[[1; 32], [2; 32]])), 0);
+        assert_eq!(keys_now(&p), Some([[2; 32]].into()));
+        // Nor over a policy replaced while the directory was read.
+        p.domains.get_mut("d").unwrap().curve = Some(CurvePolicy::Keys([[3; 32]].into()));
+        assert_eq!(apply_reload(&mut p, read(&[[1; 32]])), 0);
+        assert_eq!(keys_now(&p), None);
     }
 
     #[test]
