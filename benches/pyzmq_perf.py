@@ -42,18 +42,27 @@ def sockets(ctx, throughput, endpoint):
     return bound, connected
 
 
+def beside(work, start):
+    """Starts work() on a second thread, which waits on the barrier `start` with this one."""
+
+    def run():
+        start.wait()
+        work()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    start.wait()
+    return thread
+
+
 def throughput(bound, connected, size, count, copy):
     payload = b"\x07" * size
-    start = threading.Barrier(2)
 
     def push():
-        start.wait()
         for _ in range(count):
             connected.send(payload, copy=copy)
 
-    sender = threading.Thread(target=push)
-    sender.start()
-    start.wait()
+    sender = beside(push, threading.Barrier(2))
     t0 = time.perf_counter_ns()
     for _ in range(count):
         got = len(bound.recv(copy=copy))
@@ -66,17 +75,13 @@ def throughput(bound, connected, size, count, copy):
 
 def latency(bound, connected, size, count, copy):
     payload = b"\x07" * size
-    start = threading.Barrier(2)
 
     def echo():
-        start.wait()
         for _ in range(count):
             bound.send(bound.recv(copy=copy), copy=copy)
 
-    server = threading.Thread(target=echo)
-    server.start()
     samples = []
-    start.wait()
+    server = beside(echo, threading.Barrier(2))
     for _ in range(count):
         t0 = time.perf_counter_ns()
         connected.send(payload, copy=copy)

@@ -526,18 +526,28 @@ fn build_c() -> Result<PathBuf, String> {
 
 /// One run of the C program; the numbers it prints.
 fn c_run(program: &Path, workload: &str, endpoint: &str, size: usize, n: usize) -> Vec<f64> {
-    let out = Command::new(program)
-        .args([workload, endpoint, &size.to_string(), &n.to_string()])
+    let mut cmd = Command::new(program);
+    cmd.args([workload, endpoint, &size.to_string(), &n.to_string()]);
+    peer_numbers(cmd, "the C program")
+}
+
+/// Runs a peer process to its end; the numbers it prints (a failed run panics with its
+/// error output).
+fn peer_numbers(mut cmd: Command, who: &str) -> Vec<f64> {
+    let out = cmd
         .output()
-        .expect("cannot start the C program");
+        .unwrap_or_else(|e| panic!("cannot start {who}: {e}"));
     assert!(
         out.status.success(),
-        "the C program failed: {}",
+        "{who} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
-        .map(|v| v.parse().expect("the C program printed a non-number"))
+        .map(|v| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{who} printed a non-number: {v:?}"))
+        })
         .collect()
 }
 
@@ -599,20 +609,10 @@ fn py_run(py: &Pyzmq, col: Col, workload: &str, endpoint: &str, size: usize, n: 
     } else {
         "copy"
     };
-    let out = python(Some(py))
-        .arg(&py.script)
-        .args([workload, endpoint, &size.to_string(), &n.to_string(), mode])
-        .output()
-        .expect("cannot start python3");
-    assert!(
-        out.status.success(),
-        "the pyzmq script failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(|v| v.parse().expect("the pyzmq script printed a non-number"))
-        .collect()
+    let mut cmd = python(Some(py));
+    cmd.arg(&py.script)
+        .args([workload, endpoint, &size.to_string(), &n.to_string(), mode]);
+    peer_numbers(cmd, "the pyzmq script")
 }
 
 /// The peers a table runs besides the four Rust columns.

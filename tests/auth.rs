@@ -269,12 +269,12 @@ fn context_shutdown_ends_the_handler_thread() {
     assert!(started.elapsed() < DEADLINE);
 }
 
-/// A panic payload whose destructor panics too.
-struct Bomb;
+/// A value whose destructor panics: as a panic payload, or captured by a callback.
+struct PanicsOnDrop;
 
-impl Drop for Bomb {
+impl Drop for PanicsOnDrop {
     fn drop(&mut self) {
-        panic!("a panic payload that panics when dropped");
+        panic!("a value that panics when dropped");
     }
 }
 
@@ -283,7 +283,7 @@ fn a_panic_payload_that_panics_on_drop_does_not_end_the_handler() {
     // Had the handler thread ended, libzmq would find no ZAP handler and let every client in.
     let ctx = Context::new();
     let auth = Authenticator::new(&ctx).unwrap();
-    auth.callback("bomb", |_| std::panic::panic_any(Bomb));
+    auth.callback("bomb", |_| std::panic::panic_any(PanicsOnDrop));
     auth.plain("*", [("admin", "secret")]);
     let srv = server(&ctx, PULL, |s| s.set_zap_domain("bomb").unwrap());
     let _first = client(&ctx, &srv.endpoint, |_| {});
@@ -330,19 +330,35 @@ fn an_authenticator_dropped_by_its_own_callback_stops() {
     }
 }
 
+/// A callback that says when it starts deciding, then holds the handler until released
+/// (bounded by the deadline) and answers `verdict`; with the receiver of "entered" and the
+/// sender of "release".
+#[allow(clippy::type_complexity)]
+fn held_callback(
+    verdict: Verdict,
+) -> (
+    std::sync::mpsc::Receiver<()>,
+    std::sync::mpsc::Sender<()>,
+    impl Fn(&ZapRequest) -> Verdict + Send + Sync + 'static,
+) {
+    let (entered_tx, entered_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let release_rx = std::sync::Mutex::new(release_rx);
+    let entered_tx = std::sync::Mutex::new(entered_tx);
+    let callback = move |_: &ZapRequest| {
+        let _ = entered_tx.lock().unwrap().send(());
+        let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
+        verdict.clone()
+    };
+    (entered_rx, release_tx, callback)
+}
+
 #[test]
 fn requests_queued_at_stop_are_answered() {
     let ctx = Context::new();
     let auth = Authenticator::new(&ctx).unwrap();
-    let (entered_tx, entered_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let release_rx = std::sync::Mutex::new(release_rx);
-    auth.callback("*", move |_| {
-        let _ = entered_tx.send(());
-        // Holds the handler until the test lets go (bounded).
-        let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
-        Verdict::allow("first")
-    });
+    let (entered_rx, release_tx, held) = held_callback(Verdict::allow("first"));
+    auth.callback("*", held);
     let srv = server(&ctx, PULL, |s| s.set_zap_domain("any").unwrap());
     let _first = client(&ctx, &srv.endpoint, |_| {});
     entered_rx.recv_timeout(DEADLINE).unwrap();
@@ -524,15 +540,6 @@ fn certificate_files_round_trip_and_the_secret_file_is_private() {
     assert!(matches!(missing, CertError::Io { .. }), "{missing}");
 }
 
-/// A value whose destructor panics, captured by a callback.
-struct PanicsOnDrop;
-
-impl Drop for PanicsOnDrop {
-    fn drop(&mut self) {
-        panic!("a captured value that panics when dropped");
-    }
-}
-
 #[test]
 fn a_callback_replaced_while_it_runs_is_dropped_without_ending_the_handler() {
     // The handler thread holds the last handle of a callback replaced while it runs; dropping
@@ -540,15 +547,11 @@ fn a_callback_replaced_while_it_runs_is_dropped_without_ending_the_handler() {
     // then let every client in (found by review).
     let ctx = Context::new();
     let auth = Arc::new(Authenticator::new(&ctx).unwrap());
-    let (entered_tx, entered_rx) = std::sync::mpsc::channel::<()>();
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let release_rx = std::sync::Mutex::new(release_rx);
+    let (entered_rx, release_tx, held) = held_callback(Verdict::deny("first callback"));
     let captured = PanicsOnDrop;
-    auth.callback("*", move |_| {
+    auth.callback("*", move |req| {
         let _keep = &captured;
-        let _ = entered_tx.send(());
-        let _ = release_rx.lock().unwrap().recv_timeout(DEADLINE);
-        Verdict::deny("first callback")
+        held(req)
     });
     let srv = server(&ctx, PULL, |s| s.set_zap_domain("any").unwrap());
     let _first = client(&ctx, &srv.endpoint, |_| {});
