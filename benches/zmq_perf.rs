@@ -27,15 +27,18 @@
 //!   `send_message`); from 64 KiB up each message is sent as an owned `Vec` (zero-copy; the
 //!   vector is filled per message, as a producer would fill it);
 //! - peers, each a process of its own per run: (a0) (a)'s loops in C
-//!   (`benches/zmq_perf_c.c`, built now against the same libzmq), and pyzmq
+//!   (`benches/zmq_perf_c.c`, built now against the same libzmq), pyzmq
 //!   (`benches/pyzmq_perf.py`, the same workloads as a Python user writes them, copying and
 //!   with `copy=False`; from `target/pyzmq-deps`, where the tests install the pinned version,
-//!   or the Python installation). A peer that cannot run is named in the output with the
-//!   reason, and its column says "not run".
+//!   or the Python installation), and zmq.rs (`benches/zmqrs-peer`, the pure-Rust `zeromq`
+//!   crate on tokio's multi-thread runtime, built now with cargo into `<target>/zmqrs-peer`;
+//!   tcp and ipc only, "n/a" on inproc). A peer that cannot run is named in the output with
+//!   the reason, and its column says "not run".
 //!
 //! Environment (as in `async_perf`): `ZMQ_BENCH_QUICK=1` (3 rounds of short cells, for CI),
 //! `ZMQ_BENCH_ROUNDS=<n>` (default 9), `ZMQ_BENCH_CELLS=<text>` (only the cells whose name
-//! contains the text, e.g. `thr-tcp`, `lat-`, `-65536`).
+//! contains the text, e.g. `thr-tcp`, `lat-`, `-65536`), `ZMQ_BENCH_ZMQRS=skip` (no zmq.rs
+//! column, so nothing builds its dependency tree).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -121,10 +124,14 @@ enum Col {
     Py,
     /// pyzmq with `copy=False` both ways.
     PyZeroCopy,
+    /// The pure-Rust `zeromq` crate (`benches/zmqrs-peer`), a process of its own per run.
+    ZmqRs,
 }
 
 impl Col {
     const ZMQ: [Col; 4] = [Col::Raw, Col::RawAgain, Col::Safe, Col::Fast];
+    /// How many columns there are (the per-column vectors' length).
+    const COUNT: usize = Col::ZmqRs as usize + 1;
 
     fn name(self) -> &'static str {
         match self {
@@ -136,6 +143,7 @@ impl Col {
             Col::C => "a0",
             Col::Py => "pyzmq",
             Col::PyZeroCopy => "pyzmq-zc",
+            Col::ZmqRs => "zmq.rs",
         }
     }
 }
@@ -161,7 +169,7 @@ fn thr_fns(col: Col) -> (Sender, Receiver) {
         Col::Raw | Col::RawAgain => (raw_send, raw_recv),
         Col::Safe => (safe_send, safe_recv),
         Col::Fast => (fast_send, fast_recv),
-        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy => {
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs => {
             unreachable!("{col:?} has no Rust zmq sockets")
         }
     }
@@ -329,7 +337,7 @@ fn lat_fns(col: Col) -> (Client, Server) {
         Col::Raw | Col::RawAgain => (raw_client, raw_server),
         Col::Safe => (safe_client, safe_server),
         Col::Fast => (fast_client, fast_server),
-        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy => {
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs => {
             unreachable!("no Rust latency loop for {col:?}")
         }
     }
@@ -615,14 +623,72 @@ fn py_run(py: &Pyzmq, col: Col, workload: &str, endpoint: &str, size: usize, n: 
     peer_numbers(cmd, "the pyzmq script")
 }
 
+// ---------------------------------------------------------------------------------------------
+// The zmq.rs column: benches/zmqrs-peer, the pure-Rust `zeromq` crate on tokio.
+
+struct ZmqRs {
+    program: PathBuf,
+    /// The `zeromq` version its Cargo.lock pins.
+    version: String,
+}
+
+/// Builds `benches/zmqrs-peer` (a workspace of its own, so the main workspace's tests and lints
+/// never compile zeromq's dependency tree) with the cargo running this bench, into
+/// `<target>/zmqrs-peer` (a directory of its own: the bench's own build directory stays locked
+/// while it runs); the program, or why there is none. `ZMQ_BENCH_ZMQRS=skip` leaves it out.
+fn build_zmqrs() -> Result<ZmqRs, String> {
+    if std::env::var("ZMQ_BENCH_ZMQRS").is_ok_and(|v| v == "skip") {
+        return Err("skipped (ZMQ_BENCH_ZMQRS=skip)".into());
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/zmqrs-peer");
+    let target = target_dir().join("zmqrs-peer");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let out = Command::new(&cargo)
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .map_err(|e| format!("cannot run cargo ({}): {e}", Path::new(&cargo).display()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        let why = last[last.len().saturating_sub(3)..].join(" / ");
+        return Err(format!(
+            "`cargo build` of benches/zmqrs-peer failed ({}): {why}",
+            out.status
+        ));
+    }
+    let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap_or_default();
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"zeromq\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
+        .map_or("zeromq (version unknown)".to_string(), |v| {
+            format!("zeromq {}", v.trim_matches('"'))
+        });
+    Ok(ZmqRs {
+        program: target.join("release").join("zmqrs-peer"),
+        version,
+    })
+}
+
+/// One run of the zmq.rs program (same command line and output as the C program).
+fn zmqrs_run(peer: &ZmqRs, workload: &str, endpoint: &str, size: usize, n: usize) -> Vec<f64> {
+    let mut cmd = Command::new(&peer.program);
+    cmd.args([workload, endpoint, &size.to_string(), &n.to_string()]);
+    peer_numbers(cmd, "the zmq.rs program")
+}
+
 /// The peers a table runs besides the four Rust columns.
 struct Peers<'a> {
     c: Option<&'a Path>,
     py: Option<&'a Pyzmq>,
+    zmqrs: Option<&'a ZmqRs>,
 }
 
 impl Peers<'_> {
-    fn columns(&self) -> Vec<Col> {
+    /// The columns a cell over `t` runs: zmq.rs has no inproc transport.
+    fn columns(&self, t: Transport) -> Vec<Col> {
         let mut cols = Col::ZMQ.to_vec();
         if self.c.is_some() {
             cols.push(Col::C);
@@ -630,7 +696,19 @@ impl Peers<'_> {
         if self.py.is_some() {
             cols.extend([Col::Py, Col::PyZeroCopy]);
         }
+        if self.zmqrs.is_some() && t != Transport::Inproc {
+            cols.push(Col::ZmqRs);
+        }
         cols
+    }
+
+    /// The zmq.rs column's text: its ratios, "n/a" on inproc, or "not run".
+    fn zmqrs_text(&self, t: Transport, ratios: &[f64]) -> String {
+        if t == Transport::Inproc {
+            "n/a".to_string()
+        } else {
+            peer_text(self.zmqrs.is_some(), ratios)
+        }
     }
 }
 
@@ -725,7 +803,7 @@ fn throughput_table(
     println!("in the same round, median [min–max] (above 1 = faster than raw FFI). raw TCP: the");
     println!("std::net loopback limit in GB/s (median) and (a)'s rate as a fraction of it.");
     println!(
-        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>7} {:>7}",
+        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
         "cell",
         "msgs",
         "(a) m/s",
@@ -736,6 +814,7 @@ fn throughput_table(
         "(c) fastest",
         "pyzmq",
         "pyzmq copy=False",
+        "zmq.rs",
         "TCP GB/s",
         "(a)/TCP"
     );
@@ -749,21 +828,24 @@ fn throughput_table(
             let n = calibrate(cfg, start, |n| {
                 thr_run(Col::Raw, ctx, eps, t, size, n).as_secs_f64()
             });
-            let mut cols = peers.columns();
+            let mut cols = peers.columns(t);
             if t == Transport::Tcp && size >= 65_536 {
                 cols.push(Col::Tcp);
             }
             let n_py = (n / PY_THR_DIVISOR).max(50);
             // Seconds for `n` messages (pyzmq's shorter runs scaled up to `n`).
-            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); 8];
+            let mut secs: Vec<Vec<f64>> = vec![Vec::new(); Col::COUNT];
             for round in 0..cfg.rounds {
                 for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
-                    let (count, d) = match (col, peers.c, peers.py) {
-                        (Col::C, Some(program), _) => {
+                    let (count, d) = match (col, peers.c, peers.py, peers.zmqrs) {
+                        (Col::C, Some(program), _, _) => {
                             (n, c_run(program, "thr", &eps.fresh(t), size, n)[0])
                         }
-                        (Col::Py | Col::PyZeroCopy, _, Some(py)) => {
+                        (Col::Py | Col::PyZeroCopy, _, Some(py), _) => {
                             (n_py, py_run(py, col, "thr", &eps.fresh(t), size, n_py)[0])
+                        }
+                        (Col::ZmqRs, _, _, Some(peer)) => {
+                            (n, zmqrs_run(peer, "thr", &eps.fresh(t), size, n)[0])
                         }
                         _ => (n, thr_run(col, ctx, eps, t, size, n).as_secs_f64()),
                     };
@@ -785,7 +867,7 @@ fn throughput_table(
             let peer =
                 |col: Col, ran: bool| peer_text(ran, &ratios(a, &secs[col as usize], faster));
             println!(
-                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>7} {:>7}",
+                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 rate_text(rate),
@@ -796,6 +878,7 @@ fn throughput_table(
                 ratio_text(&ratios(a, &secs[Col::Fast as usize], faster)),
                 peer(Col::Py, peers.py.is_some()),
                 peer(Col::PyZeroCopy, peers.py.is_some()),
+                peers.zmqrs_text(t, &ratios(a, &secs[Col::ZmqRs as usize], faster)),
                 tcp_gbs,
                 frac,
             );
@@ -816,7 +899,7 @@ fn latency_table(
     println!("columns: their mean (and p99) / (a)'s in the same round, median [min–max]");
     println!("(below 1 = faster than raw FFI).");
     println!(
-        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
         "cell",
         "trips",
         "(a) µs",
@@ -829,7 +912,9 @@ fn latency_table(
         "(b) p99",
         "(c) p99",
         "pyzmq mean",
-        "pyzmq copy=False"
+        "pyzmq copy=False",
+        "zmq.rs mean",
+        "zmq.rs p99"
     );
     for t in ORDER {
         for size in LAT_SIZES {
@@ -842,9 +927,9 @@ fn latency_table(
                 samples.iter().sum::<u64>() as f64 / 1e9
             });
             // [column] -> per-round (mean, p99)
-            let mut means: Vec<Vec<f64>> = vec![Vec::new(); 8];
-            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); 8];
-            let cols = peers.columns();
+            let mut means: Vec<Vec<f64>> = vec![Vec::new(); Col::COUNT];
+            let mut p99s: Vec<Vec<f64>> = vec![Vec::new(); Col::COUNT];
+            let cols = peers.columns(t);
             let n_py = (n / PY_LAT_DIVISOR).max(50);
             for round in 0..cfg.rounds {
                 for (position, col) in rotated_order(&cols, round).into_iter().enumerate() {
@@ -853,13 +938,17 @@ fn latency_table(
                     } else {
                         n
                     };
-                    let (total, mean, p99) = match (col, peers.c, peers.py) {
-                        (Col::C, Some(program), _) => {
+                    let (total, mean, p99) = match (col, peers.c, peers.py, peers.zmqrs) {
+                        (Col::C, Some(program), _, _) => {
                             let v = c_run(program, "lat", &eps.fresh(t), size, n);
                             (v[0], v[1], v[2])
                         }
-                        (Col::Py | Col::PyZeroCopy, _, Some(py)) => {
+                        (Col::Py | Col::PyZeroCopy, _, Some(py), _) => {
                             let v = py_run(py, col, "lat", &eps.fresh(t), size, n_py);
+                            (v[0], v[1], v[2])
+                        }
+                        (Col::ZmqRs, _, _, Some(peer)) => {
+                            let v = zmqrs_run(peer, "lat", &eps.fresh(t), size, n);
                             (v[0], v[1], v[2])
                         }
                         _ => {
@@ -891,7 +980,7 @@ fn latency_table(
             };
             let (has_c, has_py) = (peers.c.is_some(), peers.py.is_some());
             println!(
-                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20}",
+                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 median(am),
@@ -905,6 +994,8 @@ fn latency_table(
                 ratio_text(&ratios(ap, &p99s[Col::Fast as usize], slower)),
                 peer(&means, am, Col::Py, has_py),
                 peer(&means, am, Col::PyZeroCopy, has_py),
+                peers.zmqrs_text(t, &ratios(am, &means[Col::ZmqRs as usize], slower)),
+                peers.zmqrs_text(t, &ratios(ap, &p99s[Col::ZmqRs as usize], slower)),
             );
         }
     }
@@ -1021,10 +1112,21 @@ fn main() {
         Err(why) => println!("pyzmq:  not run — {why}"),
     }
     let py = py.ok();
-    println!("zeromq (pure-Rust zmq.rs): not measured in this version of the harness");
+    let zmqrs = build_zmqrs();
+    match &zmqrs {
+        Ok(peer) => println!(
+            "zmq.rs: {} (pure Rust, tokio multi-thread runtime), {} (built now from \
+             benches/zmqrs-peer); no inproc transport, so n/a there",
+            peer.version,
+            peer.program.display()
+        ),
+        Err(why) => println!("zmq.rs: not run — {why}"),
+    }
+    let zmqrs = zmqrs.ok();
     let peers = Peers {
         c: c.as_deref(),
         py: py.as_ref(),
+        zmqrs: zmqrs.as_ref(),
     };
     let started = Instant::now();
     throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
