@@ -1,6 +1,8 @@
 //! The safe layer against raw libzmq, in the same run: ZeroMQ's own perf-tool workloads, one
 //! process, sender and receiver on two threads. Prints a table and writes a CSV of every
-//! round; fails nothing on speed (issue 11).
+//! round and an SVG chart of the throughput medians (MB/s by message size, log scales, one
+//! panel per transport; `plotters`, used by this bench only) beside it; fails nothing on
+//! speed (issue 11).
 //!
 //! ```sh
 //! cargo bench --features tokio --bench zmq_perf
@@ -51,6 +53,8 @@ use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
+
+use plotters::style::RGBColor;
 
 #[path = "common/perf.rs"]
 mod perf;
@@ -790,13 +794,23 @@ fn ratios(a: &[f64], x: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
     a.iter().zip(x).map(|(&a, &x)| f(x, a)).collect()
 }
 
+/// One point of the chart: a column's median throughput in one cell.
+struct Point {
+    t: Transport,
+    size: usize,
+    col: Col,
+    mb_per_s: f64,
+}
+
+/// Prints the throughput table; the median MB/s of every column in every cell, for the chart.
 fn throughput_table(
     cfg: &Config,
     ctx: &zmq::Context,
     eps: &mut Endpoints,
     csv: &mut Csv,
     peers: &Peers,
-) {
+) -> Vec<Point> {
+    let mut points = Vec::new();
     println!();
     println!("Throughput, PUSH -> PULL (sender and receiver on two threads, default HWM).");
     println!("(a) msg/s and MB/s: medians over the rounds; the other columns: rate / rate of (a)");
@@ -853,6 +867,18 @@ fn throughput_table(
                     secs[col as usize].push(d * n as f64 / count as f64);
                 }
             }
+            for &col in &cols {
+                let v = &secs[col as usize];
+                if !v.is_empty() {
+                    let mb_per_s = n as f64 * size as f64 / median(v) / 1e6;
+                    points.push(Point {
+                        t,
+                        size,
+                        col,
+                        mb_per_s,
+                    });
+                }
+            }
             let a = &secs[Col::Raw as usize];
             let rate = median(a).recip() * n as f64;
             let faster = |x: f64, a: f64| a / x;
@@ -884,6 +910,7 @@ fn throughput_table(
             );
         }
     }
+    points
 }
 
 fn latency_table(
@@ -1060,6 +1087,126 @@ fn allocation_counts(ctx: &zmq::Context, eps: &mut Endpoints) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The chart: throughput by message size, one line per column, one panel per transport.
+
+/// The chart's colour of a column (fixed, so charts of different runs compare at a glance).
+fn colour(col: Col) -> RGBColor {
+    match col {
+        Col::Raw => RGBColor(0, 0, 0),
+        Col::RawAgain => RGBColor(150, 150, 150),
+        Col::C => RGBColor(140, 86, 75),
+        Col::Safe => RGBColor(31, 119, 180),
+        Col::Fast => RGBColor(44, 160, 44),
+        Col::Py => RGBColor(255, 127, 14),
+        Col::PyZeroCopy => RGBColor(188, 189, 34),
+        Col::ZmqRs => RGBColor(214, 39, 40),
+        Col::Tcp => RGBColor(148, 103, 189),
+    }
+}
+
+/// The legend's name of a column.
+fn label(col: Col) -> &'static str {
+    match col {
+        Col::Raw => "(a) raw FFI",
+        Col::RawAgain => "(a') raw FFI again",
+        Col::C => "(a0) C",
+        Col::Safe => "(b) safe API",
+        Col::Fast => "(c) fastest safe path",
+        Col::Py => "pyzmq",
+        Col::PyZeroCopy => "pyzmq copy=False",
+        Col::ZmqRs => "zmq.rs (zeromq crate)",
+        Col::Tcp => "raw loopback TCP (std::net)",
+    }
+}
+
+/// 1, 1k, 1M: the x axis's labels (bytes).
+fn bytes_label(x: f64) -> String {
+    let x = x.round();
+    if x >= 1e6 {
+        format!("{}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{}k", x / 1e3)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Writes the SVG chart of `points` (medians of the throughput table) to `path`: MB/s on a log
+/// scale by message size, one line per column, one panel per transport, one y range for all.
+fn chart(path: &Path, points: &[Point], date: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use plotters::prelude::*;
+    if points.is_empty() {
+        return Ok(());
+    }
+    let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.mb_per_s), hi.max(p.mb_per_s))
+    });
+    let root = SVGBackend::new(path, (1500, 560)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let root = root.titled(
+        &format!(
+            "zmq_perf: PUSH -> PULL throughput by message size (medians; {date}; libzmq {} {})",
+            {
+                let (major, minor, patch) = zmq::version();
+                format!("{major}.{minor}.{patch}")
+            },
+            env!("ZMQ_LINK_MODE")
+        ),
+        ("sans-serif", 20),
+    )?;
+    let panels = root.split_evenly((1, ORDER.len()));
+    for (panel, t) in panels.iter().zip(ORDER) {
+        let mut chart = ChartBuilder::on(panel)
+            .caption(t.name(), ("sans-serif", 18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(
+                (0.7f64..1.5e6).log_scale(),
+                (lo / 2.0..hi * 2.0).log_scale(),
+            )?;
+        chart
+            .configure_mesh()
+            .x_desc("message size (bytes)")
+            .y_desc("MB/s")
+            .x_label_formatter(&|x| bytes_label(*x))
+            .y_label_formatter(&|y| format!("{y}"))
+            .draw()?;
+        let mut cols: Vec<Col> = Vec::new();
+        for p in points.iter().filter(|p| p.t == t) {
+            if !cols.contains(&p.col) {
+                cols.push(p.col);
+            }
+        }
+        for col in cols {
+            let line: Vec<(f64, f64)> = points
+                .iter()
+                .filter(|p| p.t == t && p.col == col)
+                .map(|p| (p.size as f64, p.mb_per_s))
+                .collect();
+            let style = colour(col).stroke_width(2);
+            chart
+                .draw_series(LineSeries::new(line.clone(), style))?
+                .label(label(col))
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+            chart.draw_series(
+                line.iter()
+                    .map(|&xy| Circle::new(xy, 3, colour(col).filled())),
+            )?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 13))
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 
 fn fraction(divisor: usize) -> String {
     format!("1/{divisor}")
@@ -1076,7 +1223,8 @@ fn main() {
     let (major, minor, patch) = zmq::version();
     let cores = thread::available_parallelism().map_or(0, |n| n.get());
     println!("zmq_perf: the safe layer against raw libzmq calls, same process, same run");
-    println!("date:    {}", utc_now());
+    let date = utc_now();
+    println!("date:    {date}");
     println!("machine: nproc {cores}, {}", cpu_model());
     println!(
         "libzmq:  {major}.{minor}.{patch} ({} build)",
@@ -1129,11 +1277,23 @@ fn main() {
         zmqrs: zmqrs.as_ref(),
     };
     let started = Instant::now();
-    throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
+    let points = throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
     latency_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
     allocation_counts(&ctx, &mut eps);
     csv.out.flush().unwrap();
     println!();
     println!("every round: {}", csv.path.display());
+    let svg = csv.path.with_file_name(
+        csv.path
+            .file_name()
+            .map_or("rounds.csv".into(), |f| f.to_string_lossy())
+            .replace("rounds-", "throughput-")
+            .replace(".csv", ".svg"),
+    );
+    match chart(&svg, &points, &date) {
+        Ok(()) if points.is_empty() => println!("chart: none (no throughput cell ran)"),
+        Ok(()) => println!("chart:       {}", svg.display()),
+        Err(e) => println!("chart: not written — {e}"),
+    }
     println!("total time {:.0} s", started.elapsed().as_secs_f64());
 }
