@@ -48,7 +48,19 @@ fn async_sender_drops_right_after_send_and_still_delivers() {
     let endpoint = format!("ipc://{}", path.display());
     let ctx = zmq::Context::new();
 
-    let mut child = Command::new(std::env::current_exe().unwrap())
+    // Under a cross build's runner (ZMQ_TEST_RUNNER, as in tests/common/py.rs): this binary
+    // is for the target, and the host kernel cannot start it without that runner.
+    let runner = std::env::var("ZMQ_TEST_RUNNER").unwrap_or_default();
+    let mut runner = runner.split_whitespace();
+    let mut cmd = match runner.next() {
+        Some(program) => {
+            let mut cmd = Command::new(program);
+            cmd.args(runner).arg(std::env::current_exe().unwrap());
+            cmd
+        }
+        None => Command::new(std::env::current_exe().unwrap()),
+    };
+    let mut child = cmd
         .args(["--exact", "linger_child_sender", "--ignored", "--nocapture"])
         .env(ENDPOINT_VAR, &endpoint)
         .stdout(Stdio::piped())

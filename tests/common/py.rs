@@ -56,6 +56,24 @@ fn python() -> OsString {
     std::env::var_os("SBS_PYTHON").unwrap_or_else(|| OsString::from("python3"))
 }
 
+/// A command that runs `program`, a binary built for the target (an example, this test
+/// itself), through `ZMQ_TEST_RUNNER` when that is set: cargo starts the test binaries of a
+/// cross build through the target's runner (`CARGO_TARGET_<triple>_RUNNER`, e.g. qemu-user),
+/// but what a test starts itself would meet the host kernel, which cannot execute it. The
+/// value is split at whitespace: the runner program, then its arguments.
+pub fn target_command(program: &Path) -> Command {
+    let runner = std::env::var("ZMQ_TEST_RUNNER").unwrap_or_default();
+    let mut words = runner.split_whitespace();
+    match words.next() {
+        Some(runner) => {
+            let mut cmd = Command::new(runner);
+            cmd.args(words).arg(program);
+            cmd
+        }
+        None => Command::new(program),
+    }
+}
+
 /// The directory to put on `PYTHONPATH` so that `import zmq` finds the pinned pyzmq.
 ///
 /// Installs it the first time (in this process: once; across processes: under a lock).
@@ -262,10 +280,11 @@ impl PyProc {
         PyProc::start(format!("python {script} {}", args.join(" ")), cmd)
     }
 
-    /// Starts another program (e.g. one of the Rust examples) under the same supervision.
+    /// Starts another program (e.g. one of the Rust examples) under the same supervision,
+    /// through [`target_command`].
     pub fn spawn_program<S: AsRef<str>>(program: &Path, args: &[S]) -> PyProc {
         let args: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
-        let mut cmd = Command::new(program);
+        let mut cmd = target_command(program);
         cmd.args(&args);
         let name = program.file_name().unwrap_or(program.as_os_str());
         PyProc::start(
