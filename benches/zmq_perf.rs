@@ -45,9 +45,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::mem::MaybeUninit;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Barrier};
@@ -59,6 +58,13 @@ use plotters::style::RGBColor;
 #[path = "common/perf.rs"]
 mod perf;
 use perf::*;
+
+#[path = "common/callgrind.rs"]
+mod callgrind;
+
+#[path = "common/peers.rs"]
+mod peers;
+use peers::*;
 
 const THR_SIZES: [usize; 5] = [1, 64, 1024, 65_536, 1_048_576];
 const LAT_SIZES: [usize; 2] = [1, 1024];
@@ -298,38 +304,6 @@ fn thr_run(
     elapsed
 }
 
-/// `n` chunks of `chunk` bytes through a plain loopback TCP connection (`std::net`).
-fn raw_tcp(chunk: usize, n: usize) -> Duration {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let go = Arc::new(Barrier::new(2));
-    let go2 = go.clone();
-    let sending = thread::spawn(move || {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream.set_nodelay(true).unwrap();
-        let payload = vec![7u8; chunk];
-        go2.wait();
-        for _ in 0..n {
-            stream.write_all(&payload).unwrap();
-        }
-        stream
-    });
-    let (mut stream, _) = listener.accept().unwrap();
-    let mut buf = vec![0u8; chunk];
-    let total = chunk * n;
-    go.wait();
-    let start = Instant::now();
-    let mut got = 0;
-    while got < total {
-        let k = stream.read(&mut buf).unwrap();
-        assert!(k > 0, "raw TCP: the sender closed early");
-        got += k;
-    }
-    let elapsed = start.elapsed();
-    drop(sending.join().unwrap());
-    elapsed
-}
-
 // ---------------------------------------------------------------------------------------------
 // Latency: the client times every round trip; the server echoes the request.
 
@@ -482,12 +456,6 @@ fn lat_run(
 // ---------------------------------------------------------------------------------------------
 // Column (a0): the C program, built here against the libzmq this crate links.
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
-
 /// Compiles `benches/zmq_perf_c.c` with `$CC` (default `cc`) against the linked libzmq (the
 /// vendored static library, or the system one); the program's path, or why there is none.
 fn build_c() -> Result<PathBuf, String> {
@@ -541,26 +509,6 @@ fn c_run(program: &Path, workload: &str, endpoint: &str, size: usize, n: usize) 
     let mut cmd = Command::new(program);
     cmd.args([workload, endpoint, &size.to_string(), &n.to_string()]);
     peer_numbers(cmd, "the C program")
-}
-
-/// Runs a peer process to its end; the numbers it prints (a failed run panics with its
-/// error output).
-fn peer_numbers(mut cmd: Command, who: &str) -> Vec<f64> {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot start {who}: {e}"));
-    assert!(
-        out.status.success(),
-        "{who} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .map(|v| {
-            v.parse()
-                .unwrap_or_else(|_| panic!("{who} printed a non-number: {v:?}"))
-        })
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -625,62 +573,6 @@ fn py_run(py: &Pyzmq, col: Col, workload: &str, endpoint: &str, size: usize, n: 
     cmd.arg(&py.script)
         .args([workload, endpoint, &size.to_string(), &n.to_string(), mode]);
     peer_numbers(cmd, "the pyzmq script")
-}
-
-// ---------------------------------------------------------------------------------------------
-// The zmq.rs column: benches/zmqrs-peer, the pure-Rust `zeromq` crate on tokio.
-
-struct ZmqRs {
-    program: PathBuf,
-    /// The `zeromq` version its Cargo.lock pins.
-    version: String,
-}
-
-/// Builds `benches/zmqrs-peer` (a workspace of its own, so the main workspace's tests and lints
-/// never compile zeromq's dependency tree) with the cargo running this bench, into
-/// `<target>/zmqrs-peer` (a directory of its own: the bench's own build directory stays locked
-/// while it runs); the program, or why there is none. `ZMQ_BENCH_ZMQRS=skip` leaves it out.
-fn build_zmqrs() -> Result<ZmqRs, String> {
-    if std::env::var("ZMQ_BENCH_ZMQRS").is_ok_and(|v| v == "skip") {
-        return Err("skipped (ZMQ_BENCH_ZMQRS=skip)".into());
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/zmqrs-peer");
-    let target = target_dir().join("zmqrs-peer");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let out = Command::new(&cargo)
-        .args(["build", "--release", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .map_err(|e| format!("cannot run cargo ({}): {e}", Path::new(&cargo).display()))?;
-    if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-        let why = last[last.len().saturating_sub(3)..].join(" / ");
-        return Err(format!(
-            "`cargo build` of benches/zmqrs-peer failed ({}): {why}",
-            out.status
-        ));
-    }
-    let lock = std::fs::read_to_string(dir.join("Cargo.lock")).unwrap_or_default();
-    let version = lock
-        .split("[[package]]")
-        .find(|p| p.contains("name = \"zeromq\""))
-        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = ")))
-        .map_or("zeromq (version unknown)".to_string(), |v| {
-            format!("zeromq {}", v.trim_matches('"'))
-        });
-    Ok(ZmqRs {
-        program: target.join("release").join("zmqrs-peer"),
-        version,
-    })
-}
-
-/// One run of the zmq.rs program (same command line and output as the C program).
-fn zmqrs_run(peer: &ZmqRs, workload: &str, endpoint: &str, size: usize, n: usize) -> Vec<f64> {
-    let mut cmd = Command::new(&peer.program);
-    cmd.args([workload, endpoint, &size.to_string(), &n.to_string()]);
-    peer_numbers(cmd, "the zmq.rs program")
 }
 
 /// The peers a table runs besides the four Rust columns.
@@ -794,6 +686,53 @@ fn ratios(a: &[f64], x: &[f64], f: impl Fn(f64, f64) -> f64) -> Vec<f64> {
     a.iter().zip(x).map(|(&a, &x)| f(x, a)).collect()
 }
 
+/// Issue 11's targets, judged from this run's per-round ratios (medians) and listed at the
+/// end: each cell that misses, with its figure and the A/A column's spread in the same cell,
+/// so a miss inside the noise floor reads as such.
+#[derive(Default)]
+struct Targets {
+    /// (target, cells judged, misses as "cell figure (A/A range)").
+    rows: Vec<(&'static str, usize, Vec<String>)>,
+}
+
+impl Targets {
+    /// Records one judged cell of `target`; `figure` is the median ratio, `pass` the verdict.
+    fn judge(&mut self, target: &'static str, cell: &str, figure: f64, pass: bool, aa: &[f64]) {
+        let row = match self.rows.iter_mut().position(|r| r.0 == target) {
+            Some(i) => &mut self.rows[i],
+            None => {
+                self.rows.push((target, 0, Vec::new()));
+                self.rows.last_mut().unwrap()
+            }
+        };
+        row.1 += 1;
+        if !pass {
+            let lo = aa.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = aa.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            row.2
+                .push(format!("{cell} {figure:.3} (A/A {lo:.2}–{hi:.2})"));
+        }
+    }
+
+    fn print(&self) {
+        println!();
+        println!("Targets (issue 11), from this run's medians of per-round ratios:");
+        if self.rows.is_empty() {
+            println!("  none judged (no cell ran with the peers a target needs)");
+        }
+        for (target, judged, misses) in &self.rows {
+            let verdict = if misses.is_empty() { "PASS" } else { "MISS" };
+            println!(
+                "  {verdict} {target}: {} of {judged} cells",
+                judged - misses.len()
+            );
+            for m in misses {
+                println!("       miss: {m}");
+            }
+        }
+    }
+}
+
 /// One point of the chart: a column's median throughput in one cell.
 struct Point {
     t: Transport,
@@ -809,6 +748,7 @@ fn throughput_table(
     eps: &mut Endpoints,
     csv: &mut Csv,
     peers: &Peers,
+    targets: &mut Targets,
 ) -> Vec<Point> {
     let mut points = Vec::new();
     println!();
@@ -890,6 +830,67 @@ fn throughput_table(
                 let frac = median(&ratios(a, tcp, |x, a| x / a));
                 (format!("{gbs:.2}"), format!("{frac:.3}"))
             };
+            let cell_name = format!("{} {}", t.name(), size_text(size));
+            let aa = ratios(a, &secs[Col::RawAgain as usize], faster);
+            let c0 = &secs[Col::C as usize];
+            if !c0.is_empty() {
+                for (col, target) in [
+                    (Col::Raw, "throughput (a)/(a0) >= 0.97"),
+                    (Col::Safe, "throughput (b)/(a0) >= 0.97"),
+                    (Col::Fast, "throughput (c)/(a0) >= 0.97"),
+                ] {
+                    let r = median(&ratios(c0, &secs[col as usize], faster));
+                    targets.judge(target, &cell_name, r, r >= 0.97, &aa);
+                }
+            }
+            if !secs[Col::Py as usize].is_empty() {
+                let r = median(&ratios(&secs[Col::Py as usize], a, faster));
+                targets.judge(
+                    "throughput (a) ahead of pyzmq (copying)",
+                    &cell_name,
+                    r,
+                    r > 1.0,
+                    &aa,
+                );
+            }
+            if !secs[Col::ZmqRs as usize].is_empty() && size >= 1024 {
+                let r = median(&ratios(
+                    &secs[Col::ZmqRs as usize],
+                    &secs[Col::Fast as usize],
+                    faster,
+                ));
+                targets.judge(
+                    "throughput (c) ahead of zmq.rs from 1 KiB (default settings; see zmq_tuning)",
+                    &cell_name,
+                    r,
+                    r > 1.0,
+                    &aa,
+                );
+            }
+            if !tcp.is_empty() {
+                let r = median(&ratios(tcp, &secs[Col::Fast as usize], faster));
+                targets.judge(
+                    "throughput (c) >= 0.85 x raw TCP",
+                    &cell_name,
+                    r,
+                    r >= 0.85,
+                    &aa,
+                );
+            }
+            if t == Transport::Inproc && size == 1_048_576 {
+                let r = median(&ratios(
+                    &secs[Col::Safe as usize],
+                    &secs[Col::Fast as usize],
+                    faster,
+                ));
+                targets.judge(
+                    "zero-copy 1 MiB inproc: (c) beats copying (b)",
+                    &cell_name,
+                    r,
+                    r > 1.0,
+                    &aa,
+                );
+            }
             let peer =
                 |col: Col, ran: bool| peer_text(ran, &ratios(a, &secs[col as usize], faster));
             println!(
@@ -919,6 +920,7 @@ fn latency_table(
     eps: &mut Endpoints,
     csv: &mut Csv,
     peers: &Peers,
+    targets: &mut Targets,
 ) {
     println!();
     println!("Latency, REQ <-> REP round trips (client and server on two threads); one way =");
@@ -1006,6 +1008,29 @@ fn latency_table(
                 peer_text(ran, &ratios(a, &v[col as usize], slower))
             };
             let (has_c, has_py) = (peers.c.is_some(), peers.py.is_some());
+            let cell_name = format!("{} {}", t.name(), size_text(size));
+            let aa = ratios(am, &means[Col::RawAgain as usize], slower);
+            let c0 = &means[Col::C as usize];
+            if !c0.is_empty() {
+                for (col, target) in [
+                    (Col::Raw, "latency (a)/(a0) <= 1.03"),
+                    (Col::Safe, "latency (b)/(a0) <= 1.03"),
+                    (Col::Fast, "latency (c)/(a0) <= 1.03"),
+                ] {
+                    let r = median(&ratios(c0, &means[col as usize], slower));
+                    targets.judge(target, &cell_name, r, r <= 1.03, &aa);
+                }
+            }
+            if has_py {
+                let r = median(&ratios(am, &means[Col::Py as usize], slower));
+                targets.judge(
+                    "latency (a) ahead of pyzmq (copying)",
+                    &cell_name,
+                    r,
+                    r > 1.0,
+                    &aa,
+                );
+            }
             println!(
                 "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
                 format!("{} {}", t.name(), size_text(size)),
@@ -1212,7 +1237,143 @@ fn fraction(divisor: usize) -> String {
     format!("1/{divisor}")
 }
 
+// ---------------------------------------------------------------------------------------------
+// Instructions per message under callgrind (see common/callgrind.rs).
+
+/// The child side: `zmq_perf --one <a|b|c> <thr|lat> <transport> <size> <count>` runs one
+/// column's loop once in this process and exits (the parent counts it under callgrind).
+fn one(args: &[String]) {
+    let [col, workload, transport, size, n] = args else {
+        panic!("usage: zmq_perf --one <a|b|c> <thr|lat> <transport> <size> <count>");
+    };
+    let col = match col.as_str() {
+        "a" => Col::Raw,
+        "b" => Col::Safe,
+        "c" => Col::Fast,
+        other => panic!("no column {other:?} for --one"),
+    };
+    let t = Transport::parse(transport).expect("transport: tcp, ipc or inproc");
+    let (size, n) = (size.parse().expect("size"), n.parse().expect("count"));
+    let ctx = zmq::Context::new();
+    let mut eps = Endpoints::new("zmq-perf-one");
+    match workload.as_str() {
+        "thr" => drop(thr_run(col, &ctx, &mut eps, t, size, n)),
+        "lat" => drop(lat_run(col, &ctx, &mut eps, t, size, n)),
+        other => panic!("no workload {other:?}"),
+    }
+}
+
+/// Instructions per message for (a0), (a), (b) and (c), and (b) and (c) as ratios to (a0)
+/// and to (a); `None` where a column could not be counted.
+fn instruction_table(quick: bool, c: Option<&Path>) -> Vec<(String, [Option<f64>; 4])> {
+    println!();
+    println!("Instructions per message (callgrind, every thread of the process, start-up and");
+    println!("warm-up cancelled out by counting two runs of different length); steady under load,");
+    println!("unlike the rates above. Ratios: the column's count / (a0)'s (below 1 = fewer).");
+    let mut rows = Vec::new();
+    let valgrind = match callgrind::valgrind() {
+        Ok(v) => v,
+        Err(why) => {
+            println!("not run — {why}");
+            return rows;
+        }
+    };
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            println!("not run — cannot find this program: {e}");
+            return rows;
+        }
+    };
+    println!("({valgrind})");
+    println!(
+        "{:<18} | {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8} {:>8}",
+        "cell", "(a0) C", "(a) raw", "(b) safe", "(c) fast", "(a)/(a0)", "(b)/(a0)", "(c)/(a0)"
+    );
+    let cells = if quick {
+        &callgrind::CELLS[..1]
+    } else {
+        &callgrind::CELLS[..]
+    };
+    for (i, cell) in cells.iter().enumerate() {
+        let name = format!(
+            "{} {} {}",
+            cell.workload,
+            cell.transport,
+            size_text(cell.size)
+        );
+        let endpoint = match cell.transport {
+            "tcp" => "tcp://127.0.0.1:*".to_string(),
+            _ => format!("inproc://zmq-perf-callgrind-{i}"),
+        };
+        let mut counts = [None; 4];
+        let mut failures = Vec::new();
+        let mut note = |what: &str, r: Result<f64, String>| match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                failures.push(format!("{what}: {e}"));
+                None
+            }
+        };
+        if let Some(program) = c {
+            counts[0] = note(
+                "(a0)",
+                callgrind::per_message(cell, |n| {
+                    let args = [
+                        cell.workload,
+                        &endpoint,
+                        &cell.size.to_string(),
+                        &n.to_string(),
+                    ];
+                    callgrind::instructions(program, &args.map(String::from))
+                }),
+            );
+        }
+        for (slot, col) in [(1, "a"), (2, "b"), (3, "c")] {
+            counts[slot] = note(
+                col,
+                callgrind::per_message(cell, |n| {
+                    let args = [
+                        "--one",
+                        col,
+                        cell.workload,
+                        cell.transport,
+                        &cell.size.to_string(),
+                        &n.to_string(),
+                    ];
+                    callgrind::instructions(&exe, &args.map(String::from))
+                }),
+            );
+        }
+        let text = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+        let ratio = |v: Option<f64>| match (v, counts[0]) {
+            (Some(v), Some(base)) if base > 0.0 => format!("{:.3}", v / base),
+            _ => "-".to_string(),
+        };
+        println!(
+            "{name:<18} | {:>9} {:>9} {:>9} {:>9} | {:>8} {:>8} {:>8}",
+            text(counts[0]),
+            text(counts[1]),
+            text(counts[2]),
+            text(counts[3]),
+            ratio(counts[1]),
+            ratio(counts[2]),
+            ratio(counts[3])
+        );
+        for f in failures {
+            println!("    {f}");
+        }
+        rows.push((name, counts));
+    }
+    rows
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "--one") {
+        one(&args[2..]);
+        return;
+    }
     let quick = std::env::var("ZMQ_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
     let mut cfg = Config::from_env();
     // Shorter cells than async_perf's: four (or five) columns per round and 21 cells.
@@ -1277,9 +1438,17 @@ fn main() {
         zmqrs: zmqrs.as_ref(),
     };
     let started = Instant::now();
-    let points = throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
-    latency_table(&cfg, &ctx, &mut eps, &mut csv, &peers);
+    let mut targets = Targets::default();
+    let points = throughput_table(&cfg, &ctx, &mut eps, &mut csv, &peers, &mut targets);
+    latency_table(&cfg, &ctx, &mut eps, &mut csv, &peers, &mut targets);
     allocation_counts(&ctx, &mut eps);
+    if std::env::var("ZMQ_BENCH_CALLGRIND").is_ok_and(|v| v == "skip") {
+        println!();
+        println!("Instructions per message: skipped (ZMQ_BENCH_CALLGRIND=skip)");
+    } else {
+        instruction_table(quick, peers.c);
+    }
+    targets.print();
     csv.out.flush().unwrap();
     println!();
     println!("every round: {}", csv.path.display());
