@@ -28,6 +28,8 @@
 //! - (c) the fastest safe path: a reused `Message` with `recv` (the REP side echoes it with
 //!   `send_message`); from 64 KiB up each message is sent as an owned `Vec` (zero-copy; the
 //!   vector is filled per message, as a producer would fill it);
+//! - (d) the async layer (`zmq::asyncio::AsyncSocket`): (c)'s calls awaited, each side on a
+//!   tokio current-thread runtime in its own thread;
 //! - peers, each a process of its own per run: (a0) (a)'s loops in C
 //!   (`benches/zmq_perf_c.c`, built now against the same libzmq), pyzmq
 //!   (`benches/pyzmq_perf.py`, the same workloads as a Python user writes them, copying and
@@ -54,6 +56,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use plotters::style::RGBColor;
+use zmq::asyncio::AsyncSocket;
 
 #[path = "common/perf.rs"]
 mod perf;
@@ -136,12 +139,15 @@ enum Col {
     PyZeroCopy,
     /// The pure-Rust `zeromq` crate (`benches/zmqrs-peer`), a process of its own per run.
     ZmqRs,
+    /// (d) the async layer (`zmq::asyncio`), (c)'s calls awaited, each side on a tokio
+    /// current-thread runtime in its own thread.
+    Async,
 }
 
 impl Col {
-    const ZMQ: [Col; 4] = [Col::Raw, Col::RawAgain, Col::Safe, Col::Fast];
+    const ZMQ: [Col; 5] = [Col::Raw, Col::RawAgain, Col::Safe, Col::Fast, Col::Async];
     /// How many columns there are (the per-column vectors' length).
-    const COUNT: usize = Col::ZmqRs as usize + 1;
+    const COUNT: usize = Col::Async as usize + 1;
 
     fn name(self) -> &'static str {
         match self {
@@ -154,6 +160,7 @@ impl Col {
             Col::Py => "pyzmq",
             Col::PyZeroCopy => "pyzmq-zc",
             Col::ZmqRs => "zmq.rs",
+            Col::Async => "d",
         }
     }
 }
@@ -179,8 +186,8 @@ fn thr_fns(col: Col) -> (Sender, Receiver) {
         Col::Raw | Col::RawAgain => (raw_send, raw_recv),
         Col::Safe => (safe_send, safe_recv),
         Col::Fast => (fast_send, fast_recv),
-        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs => {
-            unreachable!("{col:?} has no Rust zmq sockets")
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs | Col::Async => {
+            unreachable!("{col:?} has no blocking Rust loop")
         }
     }
 }
@@ -282,6 +289,9 @@ fn thr_run(
     if col == Col::Tcp {
         return raw_tcp(size, n);
     }
+    if col == Col::Async {
+        return thr_async(ctx, eps, t, size, n);
+    }
     let (sender, receiver) = thr_fns(col);
     let (mut push, mut pull) = push_pull(ctx, eps, t);
     let go = Arc::new(Barrier::new(2));
@@ -304,6 +314,57 @@ fn thr_run(
     elapsed
 }
 
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap()
+}
+
+/// Column (d): (c)'s loops on `zmq::asyncio`, each side on its own current-thread runtime.
+fn thr_async(
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    t: Transport,
+    size: usize,
+    n: usize,
+) -> Duration {
+    let (push, pull) = push_pull(ctx, eps, t);
+    let go = Arc::new(Barrier::new(2));
+    let go2 = go.clone();
+    let sending = thread::spawn(move || {
+        current_thread_runtime().block_on(async move {
+            let push = AsyncSocket::new(push).unwrap();
+            let payload = vec![7u8; size];
+            go2.wait();
+            for _ in 0..n {
+                if size >= ZERO_COPY_FROM {
+                    push.send(vec![7u8; size], 0).await.unwrap();
+                } else {
+                    push.send(&payload[..], 0).await.unwrap();
+                }
+            }
+            push.into_inner()
+        })
+    });
+    let receiving = thread::spawn(move || {
+        current_thread_runtime().block_on(async move {
+            let pull = AsyncSocket::new(pull).unwrap();
+            let mut msg = zmq::Message::new();
+            go.wait();
+            let start = Instant::now();
+            for _ in 0..n {
+                pull.recv(&mut msg).await.unwrap();
+                assert_eq!(msg.len(), size);
+            }
+            (start.elapsed(), pull.into_inner())
+        })
+    });
+    let (elapsed, _pull) = receiving.join().unwrap();
+    let _push = sending.join().unwrap();
+    elapsed
+}
+
 // ---------------------------------------------------------------------------------------------
 // Latency: the client times every round trip; the server echoes the request.
 
@@ -315,8 +376,8 @@ fn lat_fns(col: Col) -> (Client, Server) {
         Col::Raw | Col::RawAgain => (raw_client, raw_server),
         Col::Safe => (safe_client, safe_server),
         Col::Fast => (fast_client, fast_server),
-        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs => {
-            unreachable!("no Rust latency loop for {col:?}")
+        Col::Tcp | Col::C | Col::Py | Col::PyZeroCopy | Col::ZmqRs | Col::Async => {
+            unreachable!("no blocking Rust latency loop for {col:?}")
         }
     }
 }
@@ -434,6 +495,9 @@ fn lat_run(
     size: usize,
     n: usize,
 ) -> Vec<u64> {
+    if col == Col::Async {
+        return lat_async(ctx, eps, t, size, n);
+    }
     let (client, server) = lat_fns(col);
     let (mut req, mut rep) = req_rep(ctx, eps, t);
     let go = Arc::new(Barrier::new(2));
@@ -447,6 +511,51 @@ fn lat_run(
         let payload = vec![7u8; size];
         go.wait();
         (client(&mut req, &payload, n), req)
+    });
+    let (samples, _req) = asking.join().unwrap();
+    let _rep = serving.join().unwrap();
+    samples
+}
+
+/// Column (d)'s round trips: (c)'s loops awaited, each side on its own current-thread runtime.
+fn lat_async(
+    ctx: &zmq::Context,
+    eps: &mut Endpoints,
+    t: Transport,
+    size: usize,
+    n: usize,
+) -> Vec<u64> {
+    let (req, rep) = req_rep(ctx, eps, t);
+    let go = Arc::new(Barrier::new(2));
+    let go2 = go.clone();
+    let serving = thread::spawn(move || {
+        current_thread_runtime().block_on(async move {
+            let rep = AsyncSocket::new(rep).unwrap();
+            let mut msg = zmq::Message::new();
+            go2.wait();
+            for _ in 0..n {
+                rep.recv(&mut msg).await.unwrap();
+                rep.send_message(&mut msg, 0).await.unwrap();
+            }
+            rep.into_inner()
+        })
+    });
+    let asking = thread::spawn(move || {
+        current_thread_runtime().block_on(async move {
+            let req = AsyncSocket::new(req).unwrap();
+            let payload = vec![7u8; size];
+            let mut reply = zmq::Message::new();
+            let mut samples = Vec::with_capacity(n);
+            go.wait();
+            for _ in 0..n {
+                let start = Instant::now();
+                req.send(&payload[..], 0).await.unwrap();
+                req.recv(&mut reply).await.unwrap();
+                samples.push(nanos(start.elapsed()));
+                assert_eq!(reply.len(), payload.len());
+            }
+            (samples, req.into_inner())
+        })
     });
     let (samples, _req) = asking.join().unwrap();
     let _rep = serving.join().unwrap();
@@ -757,7 +866,7 @@ fn throughput_table(
     println!("in the same round, median [min–max] (above 1 = faster than raw FFI). raw TCP: the");
     println!("std::net loopback limit in GB/s (median) and (a)'s rate as a fraction of it.");
     println!(
-        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+        "{:<14} {:>8} | {:>8} {:>9} | {:>20} {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
         "cell",
         "msgs",
         "(a) m/s",
@@ -766,6 +875,7 @@ fn throughput_table(
         "(a') A/A",
         "(b) safe",
         "(c) fastest",
+        "(d) async",
         "pyzmq",
         "pyzmq copy=False",
         "zmq.rs",
@@ -894,7 +1004,7 @@ fn throughput_table(
             let peer =
                 |col: Col, ran: bool| peer_text(ran, &ratios(a, &secs[col as usize], faster));
             println!(
-                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
+                "{:<14} {:>8} | {:>8} {:>9.1} | {:>20} {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>7} {:>7}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 rate_text(rate),
@@ -903,6 +1013,7 @@ fn throughput_table(
                 ratio_text(&ratios(a, &secs[Col::RawAgain as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Safe as usize], faster)),
                 ratio_text(&ratios(a, &secs[Col::Fast as usize], faster)),
+                ratio_text(&ratios(a, &secs[Col::Async as usize], faster)),
                 peer(Col::Py, peers.py.is_some()),
                 peer(Col::PyZeroCopy, peers.py.is_some()),
                 peers.zmqrs_text(t, &ratios(a, &secs[Col::ZmqRs as usize], faster)),
@@ -928,7 +1039,7 @@ fn latency_table(
     println!("columns: their mean (and p99) / (a)'s in the same round, median [min–max]");
     println!("(below 1 = faster than raw FFI).");
     println!(
-        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
+        "{:<12} {:>6} | {:>7} {:>7} | {:>20} {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
         "cell",
         "trips",
         "(a) µs",
@@ -937,6 +1048,7 @@ fn latency_table(
         "(a') mean",
         "(b) mean",
         "(c) mean",
+        "(d) async mean",
         "(a0) C p99",
         "(b) p99",
         "(c) p99",
@@ -1032,7 +1144,7 @@ fn latency_table(
                 );
             }
             println!(
-                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
+                "{:<12} {:>6} | {:>7.2} {:>7.2} | {:>20} {:>20} {:>20} {:>20} {:>20} | {:>20} {:>20} {:>20} | {:>20} {:>20} | {:>20} {:>20}",
                 format!("{} {}", t.name(), size_text(size)),
                 n,
                 median(am),
@@ -1041,6 +1153,7 @@ fn latency_table(
                 ratio_text(&ratios(am, &means[Col::RawAgain as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Safe as usize], slower)),
                 ratio_text(&ratios(am, &means[Col::Fast as usize], slower)),
+                ratio_text(&ratios(am, &means[Col::Async as usize], slower)),
                 peer(&p99s, ap, Col::C, has_c),
                 ratio_text(&ratios(ap, &p99s[Col::Safe as usize], slower)),
                 ratio_text(&ratios(ap, &p99s[Col::Fast as usize], slower)),
@@ -1126,6 +1239,7 @@ fn colour(col: Col) -> RGBColor {
         Col::PyZeroCopy => RGBColor(188, 189, 34),
         Col::ZmqRs => RGBColor(214, 39, 40),
         Col::Tcp => RGBColor(148, 103, 189),
+        Col::Async => RGBColor(23, 190, 207),
     }
 }
 
@@ -1141,6 +1255,7 @@ fn label(col: Col) -> &'static str {
         Col::PyZeroCopy => "pyzmq copy=False",
         Col::ZmqRs => "zmq.rs (zeromq crate)",
         Col::Tcp => "raw loopback TCP (std::net)",
+        Col::Async => "(d) async (zmq::asyncio)",
     }
 }
 
@@ -1399,7 +1514,8 @@ fn main() {
     );
     println!("columns: (a) raw zmq_sys, perf-tool sequence; (a') the same again (A/A noise);");
     println!("         (b) safe API as written by users (send(&[u8]), recv_bytes);");
-    println!("         (c) fastest safe path (reused Message; owned Vec zero-copy from 64 KiB)");
+    println!("         (c) fastest safe path (reused Message; owned Vec zero-copy from 64 KiB);");
+    println!("         (d) async layer: (c) awaited on zmq::asyncio, current-thread runtimes");
     let c = build_c();
     match &c {
         Ok(program) => println!(

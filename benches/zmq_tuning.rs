@@ -15,7 +15,8 @@
 //!   `OUT_BATCH_SIZE`, DRAFT options); all of those together. Beside them zmq.rs (the same
 //!   workload in `benches/zmqrs-peer`) and, on tcp from 64 KiB, raw `std::net` loopback TCP.
 //! - Latency, REQ ↔ REP 1 B over inproc, ipc and tcp: the defaults; 2 I/O threads; a bounded
-//!   spin (both sides poll with `DONTWAIT` for up to 50 µs before a blocking receive); zmq.rs.
+//!   spin (polling with `DONTWAIT` for up to 50 µs before a blocking receive) by the client
+//!   alone and by both sides; zmq.rs.
 //!   Each with the CPU it burns: process CPU time (every thread: ours and libzmq's) over wall
 //!   time, in cores.
 //!
@@ -48,8 +49,10 @@ enum Variant {
     Batch256K,
     /// Everything above that the build has.
     All,
-    /// Latency only: poll with DONTWAIT for up to `SPIN` before blocking.
+    /// Latency only: both sides poll with DONTWAIT for up to `SPIN` before blocking.
     Spin,
+    /// Latency only: the client alone spins (the server blocks as usual).
+    SpinClient,
     /// A process of its own (benches/zmqrs-peer).
     ZmqRs,
     /// Throughput over tcp only: std::net loopback.
@@ -64,7 +67,8 @@ impl Variant {
             Variant::Buffers4M => "4 MiB buffers",
             Variant::Batch256K => "256 KiB batches",
             Variant::All => "all of these",
-            Variant::Spin => "spin 50 µs",
+            Variant::Spin => "both spin 50µs",
+            Variant::SpinClient => "client spins",
             Variant::ZmqRs => "zmq.rs",
             Variant::RawTcp => "raw TCP",
         }
@@ -292,14 +296,15 @@ fn lat_run(
     rep.recv_bytes(0).unwrap();
     rep.send("warm-up", 0).unwrap();
     req.recv_bytes(0).unwrap();
-    let spin = (v == Variant::Spin).then_some(SPIN);
+    let spin = matches!(v, Variant::Spin | Variant::SpinClient).then_some(SPIN);
+    let server_spin = (v == Variant::Spin).then_some(SPIN);
     let go = Arc::new(Barrier::new(2));
     let go2 = go.clone();
     let serving = thread::spawn(move || {
         let mut msg = zmq::Message::new();
         go2.wait();
         for _ in 0..n {
-            recv_spinning(&rep, &mut msg, spin);
+            recv_spinning(&rep, &mut msg, server_spin);
             rep.send_message(&mut msg, 0).unwrap();
         }
         rep
@@ -327,7 +332,12 @@ fn latency(cfg: &Config, eps: &mut Endpoints, zmqrs: Option<&ZmqRs>) {
     println!("time; zmq.rs: its process's, as it reports nothing, so '-').");
     let size = 1;
     let mut head = format!("{:<10} {:>7}", "cell", "trips");
-    let variants = [Variant::Default, Variant::IoThreads2, Variant::Spin];
+    let variants = [
+        Variant::Default,
+        Variant::IoThreads2,
+        Variant::SpinClient,
+        Variant::Spin,
+    ];
     for v in variants {
         head += &format!(" | {:>15} {:>5}", v.label(), "cores");
     }
