@@ -639,14 +639,21 @@ fn build_vendored(manifest_dir: &Path, draft: bool, why: &str) -> Linked {
 
     // zeromq-src's recipe takes no extra defines, but its `cc` build reads CXXFLAGS. libzmq's
     // sources are not ours to fix: `-w` keeps their compiler warnings out of the build log
-    // (the cc crate would repeat each one as a cargo warning). The peer-credential define is
-    // one libzmq's own configure/CMake would set and zeromq-src does not (see
-    // [`peercred_define`]).
+    // (the cc crate would repeat each one as a cargo warning). The platform defines are ones
+    // libzmq's own configure/CMake would set and zeromq-src does not (see
+    // [`peercred_define`] and [`platform_defines`]).
     let mut cxxflags = env::var("CXXFLAGS").unwrap_or_default();
     cxxflags.push_str(" -w");
     let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
-    if let Some(define) = peercred_define(&target_os) {
-        cxxflags.push_str(&format!(" -D{define}=1"));
+    for define in peercred_define(&target_os)
+        .into_iter()
+        .chain(platform_defines(&target_os).iter().copied())
+    {
+        if define.contains('=') {
+            cxxflags.push_str(&format!(" -D{define}"));
+        } else {
+            cxxflags.push_str(&format!(" -D{define}=1"));
+        }
     }
     env::set_var("CXXFLAGS", cxxflags.trim());
     let mut build = zeromq_src::Build::new();
@@ -768,6 +775,65 @@ fn peercred_define(target_os: &str) -> Option<&'static str> {
     match target_os {
         "linux" | "android" => Some("ZMQ_HAVE_SO_PEERCRED"),
         _ => None,
+    }
+}
+
+/// What libzmq's configure/CMake probes find on a Linux system (a bare name is defined as 1) (glibc or musl, every
+/// architecture; all in the kernel and C library since well before Linux 3.2 / glibc 2.17) and
+/// zeromq-src's recipe leaves undefined. Without them the vendored libzmq silently differs from
+/// a distribution's libzmq in ways a user notices, each checked by tests/platform.rs:
+///
+/// - `ZMQ_HAVE_SO_KEEPALIVE`, `ZMQ_HAVE_TCP_KEEPCNT/KEEPIDLE/KEEPINTVL`: without them the
+///   `TCP_KEEPALIVE*` socket options are accepted and then ignored — no keepalives, so idle
+///   connections through NATs and firewalls die unnoticed;
+/// - `HAVE_CLOCK_GETTIME`: without it libzmq's clock is `gettimeofday`, not monotonic, so
+///   timeouts, heartbeats and reconnect intervals jump with the wall clock;
+/// - `ZMQ_HAVE_IFADDRS`, `HAVE_IF_NAMETOINDEX`: endpoints that name an interface
+///   (`tcp://lo:5555`) and IPv6 scope ids;
+/// - `ZMQ_HAVE_EVENTFD(_CLOEXEC)`: one eventfd per mailbox instead of a socketpair (one
+///   descriptor and fewer syscalls per socket and I/O thread);
+/// - `ZMQ_HAVE_SOCK_CLOEXEC`, `ZMQ_HAVE_O_CLOEXEC`, `HAVE_ACCEPT4`: descriptors created
+///   close-on-exec atomically (else with a later fcntl, racing a concurrent fork+exec);
+/// - `HAVE_MKDTEMP`: `ipc://*` binds in a private directory;
+/// - `HAVE_POSIX_MEMALIGN` with `ZMQ_CACHELINE_SIZE=64` (what CMake detects on x86-64 and
+///   most aarch64; only an alignment): commands and pipe chunks on cache lines of their own;
+/// - `ZMQ_HAVE_SO_PRIORITY`, `ZMQ_HAVE_SO_BINDTODEVICE`, `ZMQ_HAVE_BUSY_POLL`: the
+///   `PRIORITY`, `BINDTODEVICE` and `BUSY_POLL` options take effect;
+/// - `ZMQ_HAVE_PTHREAD_SETNAME_2`, `ZMQ_HAVE_PTHREAD_SET_AFFINITY`: I/O thread names
+///   (`ZMQ_THREAD_NAME_PREFIX`) and CPU affinity (`ZMQ_THREAD_AFFINITY_CPU_ADD`);
+/// - `ZMQ_HAVE_PPOLL`: `zmq_ppoll` (DRAFT).
+///
+/// Left out on purpose: `HAVE_FORK`, libzmq's fork detection, which makes every mailbox
+/// signal and wait call `getpid()` (a real syscall since glibc 2.25: 18 per tcp round trip
+/// measured with Debian's libzmq, which has it); a child process must not use its parent's
+/// context either way. Android (bionic lacks some of these before API 24) and other systems
+/// keep the recipe's defaults until someone builds and runs them.
+fn platform_defines(target_os: &str) -> &'static [&'static str] {
+    match target_os {
+        "linux" => &[
+            "ZMQ_HAVE_SO_KEEPALIVE",
+            "ZMQ_HAVE_TCP_KEEPCNT",
+            "ZMQ_HAVE_TCP_KEEPIDLE",
+            "ZMQ_HAVE_TCP_KEEPINTVL",
+            "HAVE_CLOCK_GETTIME",
+            "ZMQ_HAVE_IFADDRS",
+            "HAVE_IF_NAMETOINDEX",
+            "ZMQ_HAVE_EVENTFD",
+            "ZMQ_HAVE_EVENTFD_CLOEXEC",
+            "ZMQ_HAVE_SOCK_CLOEXEC",
+            "ZMQ_HAVE_O_CLOEXEC",
+            "HAVE_ACCEPT4",
+            "HAVE_MKDTEMP",
+            "HAVE_POSIX_MEMALIGN",
+            "ZMQ_CACHELINE_SIZE=64",
+            "ZMQ_HAVE_SO_PRIORITY",
+            "ZMQ_HAVE_SO_BINDTODEVICE",
+            "ZMQ_HAVE_BUSY_POLL",
+            "ZMQ_HAVE_PTHREAD_SETNAME_2",
+            "ZMQ_HAVE_PTHREAD_SET_AFFINITY",
+            "ZMQ_HAVE_PPOLL",
+        ],
+        _ => &[],
     }
 }
 
