@@ -24,6 +24,9 @@ use std::time::Duration;
 use crate::error::{check, last_error, Error, Result};
 
 /// Identifies one timer of a [`Timers`] set (libzmq's timer id).
+///
+/// Ids count up from 1 in each set and are never reused within it; they mean nothing to
+/// another set (the same number may name a different timer there).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TimerId(c_int);
 
