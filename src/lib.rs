@@ -53,9 +53,9 @@ pub use crate::flags::{
 };
 pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
+pub use crate::poller::PollSet;
 #[cfg(zmq_draft)]
 pub use crate::poller::Poller;
-pub use crate::poller::PollSet;
 pub use crate::socket::{Sendable, Socket, SocketType};
 #[cfg(zmq_timers)]
 pub use crate::timers::{TimerId, Timers};

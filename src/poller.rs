@@ -1,25 +1,25 @@
 //! Pollers that remember what they watch: [`PollSet`], a pyzmq-style set over the stable
-//! `zmq_poll`, and (when the linked libzmq has the DRAFT API) [`Poller`], libzmq's own
+//! `zmq_poll`, and (when the linked libzmq has the DRAFT API) `Poller`, libzmq's own
 //! `zmq_poller_*` object with a typed value per registration.
 //!
 //! Both borrow the sockets they watch, so a socket cannot be dropped (closed) while it is
 //! registered; both take `Option<Duration>` timeouts (`None` waits forever) and report a
 //! timeout as `Ok` with nothing ready, never as an error. Which one to use:
 //!
-//! | | [`PollSet`] | [`Poller`] (DRAFT) |
+//! | | [`PollSet`] | `Poller` (DRAFT) |
 //! |---|---|---|
 //! | libzmq call | `zmq_poll` (any libzmq) | `zmq_poller_wait_all` (DRAFT builds only) |
-//! | per registration | one 16–24 byte poll item, no allocation beyond the `Vec` | one `Box` holding your value, passed to libzmq as `user_data` |
+//! | per registration | an entry in two `Vec`s: libzmq's poll item (16 bytes on 64-bit Unix) and its [`Source`] | one `Box` holding your value (its address is libzmq's `user_data`), a map entry, and libzmq's own record |
 //! | per wait | libzmq rebuilds its `pollfd` array from the items (on its stack for up to 16 items, heap above) and asks every socket for `ZMQ_FD` | libzmq reuses the `pollfd` array it built at registration time |
 //! | finding the ready items | a scan over all items | only the ready ones are returned, each with its value |
-//! | thread-safe (DRAFT) sockets | supported (libzmq switches to a temporary poller) | supported, plus [`Poller::fd`] |
+//! | thread-safe (DRAFT) sockets | supported (libzmq switches to a temporary poller) | supported, plus `Poller::fd` for other event loops |
 //!
 //! For a handful of sockets the two cost about the same; the `Poller` pays off with many
 //! registrations and few ready at a time, and when each ready item should come with its own
 //! state (a handler, a peer record, ...).
 //!
-//! [`Timers`](crate::timers::Timers) plug into either: wait for at most `timers.timeout()`,
-//! then call `timers.execute()`.
+//! `zmq::Timers` (libzmq 4.3 or newer) plug into either: wait for at most
+//! `timers.timeout()`, then call `timers.execute()`.
 
 use std::time::Duration;
 
@@ -163,7 +163,9 @@ impl<'s> PollSet<'s> {
     /// closed descriptor makes the poll report it or fail, depending on the platform).
     pub fn register_fd(&mut self, fd: RawFd, events: PollEvents) {
         let at = self.items.iter().position(|item| item.has_fd(fd));
-        self.upsert(at, events, || (PollItem::from_fd(fd, events), Source::Fd(fd)));
+        self.upsert(at, events, || {
+            (PollItem::from_fd(fd, events), Source::Fd(fd))
+        });
     }
 
     fn upsert(

@@ -193,12 +193,12 @@ impl<'a> Timers<'a> {
         }));
         // SAFETY: `raw` is our live set; `trampoline::<F>` matches `entry`'s type, and the
         // entry stays valid until `cancel` or our drop, after which libzmq never calls it.
-        let rc = unsafe {
-            zmq_sys::zmq_timers_add(self.raw, ms, Some(trampoline::<F>), entry.cast())
-        };
+        let rc =
+            unsafe { zmq_sys::zmq_timers_add(self.raw, ms, Some(trampoline::<F>), entry.cast()) };
         match check(rc) {
             Ok(id) => {
-                self.entries.insert(id, entry as *mut Entry<dyn FnMut() + 'a>);
+                self.entries
+                    .insert(id, entry as *mut Entry<dyn FnMut() + 'a>);
                 Ok(TimerId(id))
             }
             Err(error) => {

@@ -289,10 +289,7 @@ mod draft {
             }
         }
         got.sort();
-        assert_eq!(
-            got,
-            [("a", "to a".to_string()), ("c", "to c".to_string())]
-        );
+        assert_eq!(got, [("a", "to a".to_string()), ("c", "to c".to_string())]);
         // Nothing left: the next wait times out.
         assert_eq!(poller.wait(Some(Duration::ZERO)).unwrap().len(), 0);
     }
@@ -460,10 +457,7 @@ mod draft {
             .unwrap()
             .map(|e| (*e.value(), e.fd(), e.socket().is_none(), e.events()))
             .collect();
-        assert_eq!(
-            events,
-            [("pipe", Some(reader.as_raw_fd()), true, POLLIN)]
-        );
+        assert_eq!(events, [("pipe", Some(reader.as_raw_fd()), true, POLLIN)]);
         poller.modify_fd(reader.as_raw_fd(), POLLOUT).unwrap();
         let events: Vec<_> = poller.wait(WAIT).unwrap().map(|e| e.events()).collect();
         assert_eq!(events, [POLLOUT]);

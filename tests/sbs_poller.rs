@@ -1,7 +1,10 @@
 //! `zmq::PollSet` (and, with DRAFT, `zmq::Poller`) side by side with pyzmq: the same
 //! registration sequence gives what pyzmq's `zmq.Poller` gives (poller_semantics.py), and a
-//! poll loop with a timer drains a pyzmq ventilator (pl_ventilator.py) over TCP.
+//! poll loop with a timer drains a pyzmq ventilator (pl_ventilator.py) over TCP; and the
+//! `poller` example runs to its end (`cargo test` builds the examples first).
 
+#[path = "common/examples.rs"]
+mod examples;
 #[path = "common/py.rs"]
 mod py;
 #[path = "common/sbs.rs"]
@@ -31,10 +34,16 @@ fn rust_steps() -> Vec<String> {
     let mut set = PollSet::new();
     set.register(&a, POLLIN | POLLOUT);
     step("len-after-register", set.len().to_string());
-    step("events-in-out", set.poll(WAIT).unwrap().events(&a).bits().to_string());
+    step(
+        "events-in-out",
+        set.poll(WAIT).unwrap().events(&a).bits().to_string(),
+    );
     set.register(&a, POLLIN);
     step("len-after-reregister", set.len().to_string());
-    step("events-in", set.poll(WAIT).unwrap().events(&a).bits().to_string());
+    step(
+        "events-in",
+        set.poll(WAIT).unwrap().events(&a).bits().to_string(),
+    );
     set.register(&b, PollEvents::empty());
     step("len-after-zero-unknown", set.len().to_string());
     set.register(&a, PollEvents::empty());
@@ -151,4 +160,36 @@ fn a_poller_loop_drains_a_python_ventilator_with_a_timer_running() {
             ready
         })
     });
+}
+
+#[test]
+fn the_poller_example_handles_every_job_with_each_poller() {
+    let lines = examples::run_example::<&str>("poller", &[]).finish_ok();
+    // A title line per poller, then its indented report.
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for line in lines {
+        match sections.last_mut() {
+            Some((_, body)) if line.starts_with(' ') => body.push(line),
+            _ => sections.push((line, Vec::new())),
+        }
+    }
+    let titles: Vec<&str> = sections.iter().map(|(title, _)| title.as_str()).collect();
+    let second = if cfg!(zmq_draft) {
+        "Poller (zmq_poller, DRAFT):"
+    } else {
+        "Poller: skipped, the linked libzmq has no DRAFT API"
+    };
+    assert_eq!(titles, ["PollSet (zmq_poll):", second]);
+    for (title, body) in &sections {
+        if title.contains("skipped") {
+            assert!(body.is_empty(), "{body:?}");
+            continue;
+        }
+        assert_eq!(values(body, "  handled "), ["job 1", "job 2", "job 3"]);
+        assert_eq!(values(body, "  control: "), ["3 jobs were sent"]);
+        assert!(
+            body.iter().any(|line| line.starts_with("  done: 3 jobs, ")),
+            "{body:?}"
+        );
+    }
 }

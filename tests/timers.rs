@@ -75,7 +75,11 @@ fn timers_fire_repeatedly_when_executed() {
     }
     assert!(fast.get() >= 5, "the 2 ms timer fired {} times", fast.get());
     assert_eq!(slow.get(), 0, "the one-hour timer fired");
-    assert_eq!(reported, fast.get(), "execute reports how many callbacks ran");
+    assert_eq!(
+        reported,
+        fast.get(),
+        "execute reports how many callbacks ran"
+    );
 }
 
 #[test]
@@ -83,7 +87,9 @@ fn nothing_fires_before_it_is_due() {
     let count = Count::default();
     let mut timers = Timers::new().unwrap();
     let c = count.clone();
-    timers.add(Duration::from_secs(3600), move || c.bump()).unwrap();
+    timers
+        .add(Duration::from_secs(3600), move || c.bump())
+        .unwrap();
     assert_eq!(timers.execute().unwrap(), 0);
     assert_eq!(count.get(), 0);
     let left = timers.timeout().unwrap();
@@ -126,7 +132,9 @@ fn cancel_drops_the_closure_and_stops_the_timer() {
     // Even once it would have been due, the cancelled timer does not fire.
     let other = Count::default();
     let o = other.clone();
-    timers.add(Duration::from_millis(5), move || o.bump()).unwrap();
+    timers
+        .add(Duration::from_millis(5), move || o.bump())
+        .unwrap();
     run_until(&mut timers, || other.get() >= 1);
     assert!(other.get() >= 1);
     assert_eq!(fired.get(), 0);
@@ -170,10 +178,7 @@ fn bad_intervals_are_einval_and_drop_the_closure() {
     });
     assert_eq!(refused, Err(zmq::Error::EINVAL));
     assert_eq!(drops.get(), 1);
-    assert_eq!(
-        timers.add(Duration::MAX, || {}),
-        Err(zmq::Error::EINVAL)
-    );
+    assert_eq!(timers.add(Duration::MAX, || {}), Err(zmq::Error::EINVAL));
     assert!(timers.is_empty());
 
     let id = timers.add(Duration::from_secs(60), || {}).unwrap();
@@ -190,7 +195,9 @@ fn set_interval_reschedules_and_reset_restarts() {
     let count = Count::default();
     let mut timers = Timers::new().unwrap();
     let c = count.clone();
-    let id = timers.add(Duration::from_secs(3600), move || c.bump()).unwrap();
+    let id = timers
+        .add(Duration::from_secs(3600), move || c.bump())
+        .unwrap();
     timers.set_interval(id, Duration::from_millis(3)).unwrap();
     assert!(timers.timeout().unwrap() <= Duration::from_millis(3));
     run_until(&mut timers, || count.get() >= 2);
@@ -239,7 +246,9 @@ fn a_panicking_callback_resumes_after_the_round() {
     let id = timers
         .add(Duration::from_millis(1), || panic!("timer callback failed"))
         .unwrap();
-    timers.add(Duration::from_millis(1), move || s.bump()).unwrap();
+    timers
+        .add(Duration::from_millis(1), move || s.bump())
+        .unwrap();
 
     // Both are due 1 ms after they were added; wait well past that, then run one round.
     std::thread::sleep(Duration::from_millis(20));
