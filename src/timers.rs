@@ -62,6 +62,14 @@ struct Entry<F: ?Sized> {
 /// finish the round (the other due timers still run), and then resumes the first panic from
 /// `execute` itself, with its original payload. The timer stays registered.
 ///
+/// A timer set stays on its thread (libzmq's timers are not thread-safe, and the closures
+/// need not be `Send`):
+///
+/// ```compile_fail,E0277
+/// fn assert_send<T: Send>() {}
+/// assert_send::<zmq::Timers<'static>>();
+/// ```
+///
 /// ```
 /// use std::cell::Cell;
 /// use std::time::Duration;
