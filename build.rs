@@ -4,6 +4,8 @@
 //! - `cfg(zmq_curve_public)`: the linked libzmq is 4.2.1 or newer and so has
 //!   `zmq_curve_public`; below that `CurveKeyPair::from_secret_key` never references it (a
 //!   4.1 library still links) and returns `Err(ENOTSUP)`;
+//! - `cfg(zmq_timers)`: the linked libzmq has `zmq_timers_*` (stable since 4.3.0, DRAFT in
+//!   4.2), so `zmq::timers` is compiled in;
 //! - `ZMQ_LINK_MODE` / `ZMQ_LINK_VERSION` (for `env!`): `system` or `vendored`, and the
 //!   version the build found;
 //! - `ZMQ_LINK_ORIGIN` / `ZMQ_LINK_LINKAGE` (for `env!`): how it was found (`pkg-config`,
@@ -18,6 +20,7 @@ use std::env;
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(zmq_draft)");
     println!("cargo::rustc-check-cfg=cfg(zmq_curve_public)");
+    println!("cargo::rustc-check-cfg=cfg(zmq_timers)");
     for var in [
         "DEP_ZMQ_DRAFT",
         "DEP_ZMQ_CURVE",
@@ -37,12 +40,15 @@ fn main() {
     if flag("DEP_ZMQ_DRAFT") {
         println!("cargo:rustc-cfg=zmq_draft");
     }
-    if env::var("DEP_ZMQ_VERSION")
+    let linked = env::var("DEP_ZMQ_VERSION")
         .ok()
-        .and_then(|v| parse_version(&v))
-        .is_some_and(|v| v >= (4, 2, 1))
-    {
+        .and_then(|v| parse_version(&v));
+    if linked.is_some_and(|v| v >= (4, 2, 1)) {
         println!("cargo:rustc-cfg=zmq_curve_public");
+    }
+    // The timers came in 4.2.0 as DRAFT and became stable in 4.3.0.
+    if linked.is_some_and(|v| v >= (4, 3, 0) || (v >= (4, 2, 0) && flag("DEP_ZMQ_DRAFT"))) {
+        println!("cargo:rustc-cfg=zmq_timers");
     }
     let mode = env::var("DEP_ZMQ_MODE").unwrap_or_else(|_| "unknown".into());
     let version = env::var("DEP_ZMQ_VERSION").unwrap_or_else(|_| "unknown".into());

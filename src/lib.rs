@@ -37,11 +37,14 @@ mod library;
 mod message;
 mod monitor;
 mod poll;
+pub mod poller;
 mod proxy;
 pub mod reqrep;
 mod security;
 mod socket;
 mod sockopt;
+#[cfg(zmq_timers)]
+pub mod timers;
 
 pub use crate::context::Context;
 pub use crate::error::{Error, Result};
@@ -50,7 +53,12 @@ pub use crate::flags::{
 };
 pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
+pub use crate::poller::PollSet;
+#[cfg(zmq_draft)]
+pub use crate::poller::Poller;
 pub use crate::socket::{Sendable, Socket, SocketType};
+#[cfg(zmq_timers)]
+pub use crate::timers::{TimerId, Timers};
 pub use crate::SocketType::*;
 
 pub use crate::monitor::*;
