@@ -41,6 +41,8 @@ mod proxy;
 mod proxy_thread;
 pub mod reqrep;
 mod security;
+#[cfg(feature = "bytes")]
+mod shared_bytes;
 mod socket;
 mod sockopt;
 
