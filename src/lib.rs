@@ -27,6 +27,9 @@
 //! the `zmq-sys` build script; [`version`] and [`has`] tell at run time.
 #![warn(missing_docs)]
 
+#[macro_use]
+mod trace;
+
 #[cfg(all(feature = "tokio", unix))]
 pub mod asyncio;
 pub mod auth;
