@@ -163,7 +163,7 @@ impl Drop for Socket {
             zmq_event!(
                 debug,
                 socket_type = ?self.get_socket_type().ok(),
-                socket = self.raw as usize,
+                socket = ?self.raw,
                 "close"
             );
             // SAFETY: we own the handle and close it exactly once. The result is ignored:
@@ -281,7 +281,7 @@ impl Socket {
             op,
             endpoint,
             socket_type = ?self.get_socket_type().ok(),
-            socket = self.raw as usize,
+            socket = ?self.raw,
             result = ?result,
             errno = result.as_ref().err().map(|e| e.to_raw()),
             "{op}"
@@ -371,7 +371,10 @@ impl Socket {
         // libzmq takes the content and leaves an empty message, which `msg`'s drop closes.
         check(unsafe { zmq_sys::zmq_msg_send(msg.raw_mut_ptr(), self.raw, flags) })?;
         msg.content_replaced();
-        zmq_event!(trace, socket = self.raw as usize, len, flags, "send");
+        #[cfg(feature = "tracing")]
+        if let Some(len) = len {
+            zmq_event!(trace, socket = ?self.raw, len, flags, "send");
+        }
         Ok(())
     }
 
@@ -464,7 +467,7 @@ impl Socket {
         msg.content_replaced();
         zmq_event!(
             trace,
-            socket = self.raw as usize,
+            socket = ?self.raw,
             len = rc,
             more = msg.get_more(),
             "recv"
@@ -485,7 +488,7 @@ impl Socket {
                 flags,
             )
         })?;
-        zmq_event!(trace, socket = self.raw as usize, len = n, "recv");
+        zmq_event!(trace, socket = ?self.raw, len = n, "recv");
         Ok(n as usize)
     }
 

@@ -609,7 +609,7 @@ macro_rules! sockopt_accessor {
                 option = stringify!($id),
                 setter = stringify!($name),
                 socket_type = ?self.get_socket_type().ok(),
-                socket = self.raw() as usize,
+                socket = ?self.raw(),
                 result = ?result,
             errno = result.as_ref().err().map(|e| e.to_raw()),
                 "set option"
@@ -632,7 +632,7 @@ macro_rules! sockopt_accessor {
                 option = stringify!($id),
                 setter = stringify!($name),
                 socket_type = ?self.get_socket_type().ok(),
-                socket = self.raw() as usize,
+                socket = ?self.raw(),
                 result = ?result,
             errno = result.as_ref().err().map(|e| e.to_raw()),
                 "set option"
