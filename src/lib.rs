@@ -27,6 +27,9 @@
 //! the `zmq-sys` build script; [`version`] and [`has`] tell at run time.
 #![warn(missing_docs)]
 
+#[macro_use]
+mod trace;
+
 #[cfg(all(feature = "tokio", unix))]
 pub mod asyncio;
 pub mod auth;
@@ -39,8 +42,11 @@ mod monitor;
 mod poll;
 pub mod poller;
 mod proxy;
+mod proxy_thread;
 pub mod reqrep;
 mod security;
+#[cfg(feature = "bytes")]
+mod shared_bytes;
 mod socket;
 mod sockopt;
 #[cfg(zmq_timers)]
@@ -64,5 +70,6 @@ pub use crate::SocketType::*;
 pub use crate::monitor::*;
 pub use crate::poll::*;
 pub use crate::proxy::*;
+pub use crate::proxy_thread::{ProxyHandle, ProxySideStatistics, ProxySockets, ProxyStatistics};
 pub use crate::security::*;
 pub use crate::sockopt::*;

@@ -424,7 +424,7 @@ where
 /// small message" storage: 33 bytes on 64-bit targets, more on 32-bit ones). Copying that
 /// much costs less than the reference-counted header a zero-copy message makes libzmq
 /// allocate, and the vector is freed at once.
-const INLINE_MAX: usize = 33;
+pub(crate) const INLINE_MAX: usize = 33;
 
 /// Called by libzmq (possibly from an I/O thread) when the last reference to a zero-copy
 /// buffer goes away. `hint` is not a pointer: it carries the vector's capacity.
@@ -480,5 +480,56 @@ impl From<Box<[u8]>> for Message {
     fn from(data: Box<[u8]>) -> Message {
         // A boxed slice is a Vec whose capacity equals its length.
         Message::from(data.into_vec())
+    }
+}
+
+/// Called by libzmq (possibly from an I/O thread) when the last reference to a buffer made
+/// by [`Message::from_owner`] goes away: `hint` is the boxed owner, dropped here.
+extern "C" fn free_owner<T: AsRef<[u8]> + Send + 'static>(_data: *mut c_void, hint: *mut c_void) {
+    // As in `free_vec`: no unwinding may leave an `extern "C"` function (an owner's `Drop`
+    // could panic).
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: `hint` is the `Box<T>` leaked in `from_owner`, handed back by libzmq exactly
+        // once, after the last use of the bytes it owns.
+        unsafe { drop(Box::from_raw(hint as *mut T)) };
+    }));
+}
+
+impl Message {
+    /// Zero-copy from any owner of bytes (for the integrations with other buffer types, e.g.
+    /// `bytes::Bytes`): the owner is boxed and kept alive until libzmq is done with its bytes,
+    /// then dropped. Payloads of at most 33 bytes are copied (see `From<Vec<u8>>`) and the
+    /// owner is dropped at once.
+    #[cfg_attr(not(feature = "bytes"), allow(dead_code))]
+    pub(crate) fn from_owner<T: AsRef<[u8]> + Send + 'static>(owner: T) -> Message {
+        if owner.as_ref().len() <= INLINE_MAX {
+            return Message::from(owner.as_ref());
+        }
+        let owner = Box::new(owner);
+        // The owner sits on the heap from here on, so its bytes do not move with the box.
+        let (ptr, len) = {
+            let bytes = (*owner).as_ref();
+            (bytes.as_ptr(), bytes.len())
+        };
+        let hint = Box::into_raw(owner);
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: `ptr` and `len` describe bytes owned by the boxed owner behind `hint`, which
+        // passes to libzmq here and stays alive (and unmoved) until libzmq calls free_owner,
+        // which drops it once. libzmq only reads the bytes of a message it did not allocate.
+        let rc = unsafe {
+            zmq_sys::zmq_msg_init_data(
+                &mut msg,
+                ptr as *mut c_void,
+                len,
+                Some(free_owner::<T>),
+                hint as *mut c_void,
+            )
+        };
+        if rc == -1 {
+            // SAFETY: libzmq did not take the owner; it is still ours to drop.
+            unsafe { drop(Box::from_raw(hint)) };
+            alloc_failed(len);
+        }
+        Message::from_initialised(msg)
     }
 }

@@ -227,11 +227,20 @@ impl MonitorEvent {
     pub fn from_frames(first: &[u8], second: &[u8]) -> Result<MonitorEvent> {
         let header: &[u8; 6] = first.try_into().map_err(|_| Error::EPROTO)?;
         let [e0, e1, v0, v1, v2, v3] = *header;
-        Ok(MonitorEvent {
+        let event = MonitorEvent {
             raw_event: u16::from_ne_bytes([e0, e1]),
             value: u32::from_ne_bytes([v0, v1, v2, v3]),
             endpoint: second.to_vec(),
-        })
+        };
+        zmq_event!(
+            debug,
+            event = ?event.event(),
+            raw_event = event.raw_event,
+            value = event.value,
+            endpoint = %String::from_utf8_lossy(&event.endpoint),
+            "monitor event"
+        );
+        Ok(event)
     }
 
     /// Decodes a whole monitor message (as from

@@ -168,6 +168,12 @@ impl std::fmt::Debug for Socket {
 impl Drop for Socket {
     fn drop(&mut self) {
         if self.owned {
+            zmq_event!(
+                debug,
+                socket_type = ?self.get_socket_type().ok(),
+                socket = ?self.raw,
+                "close"
+            );
             // SAFETY: we own the handle and close it exactly once. The result is ignored:
             // close fails only for an invalid handle (ENOTSOCK), and panicking in Drop would
             // abort during unwinding.
@@ -273,6 +279,23 @@ impl Socket {
         self.context.as_ref()
     }
 
+    /// The `debug` event of a bind, unbind, connect or disconnect (feature `tracing`).
+    #[inline]
+    fn trace_endpoint(&self, op: &'static str, endpoint: &str, result: &Result<()>) {
+        #[cfg(not(feature = "tracing"))]
+        let _ = (op, endpoint, result);
+        zmq_event!(
+            debug,
+            op,
+            endpoint,
+            socket_type = ?self.get_socket_type().ok(),
+            socket = ?self.raw,
+            result = ?result,
+            errno = result.as_ref().err().map(|e| e.to_raw()),
+            "{op}"
+        );
+    }
+
     fn endpoint_call(
         &self,
         endpoint: &str,
@@ -287,12 +310,16 @@ impl Socket {
     /// `tcp://*:*` (any free port; read it back with `get_last_endpoint`), `ipc:///tmp/x`,
     /// `inproc://name`. An endpoint with a NUL byte is `Err(EINVAL)`.
     pub fn bind(&self, endpoint: &str) -> Result<()> {
-        self.endpoint_call(endpoint, zmq_sys::zmq_bind)
+        let result = self.endpoint_call(endpoint, zmq_sys::zmq_bind);
+        self.trace_endpoint("bind", endpoint, &result);
+        result
     }
 
     /// Stops accepting on an endpoint (`zmq_unbind`); `Err(ENOENT)` if it was not bound.
     pub fn unbind(&self, endpoint: &str) -> Result<()> {
-        self.endpoint_call(endpoint, zmq_sys::zmq_unbind)
+        let result = self.endpoint_call(endpoint, zmq_sys::zmq_unbind);
+        self.trace_endpoint("unbind", endpoint, &result);
+        result
     }
 
     /// Connects to an endpoint (`zmq_connect`); the connection is made in the background.
@@ -303,12 +330,16 @@ impl Socket {
     /// context terminates. A long-lived context that connects to many never-bound names runs
     /// out of sockets (`EMFILE`).
     pub fn connect(&self, endpoint: &str) -> Result<()> {
-        self.endpoint_call(endpoint, zmq_sys::zmq_connect)
+        let result = self.endpoint_call(endpoint, zmq_sys::zmq_connect);
+        self.trace_endpoint("connect", endpoint, &result);
+        result
     }
 
     /// Disconnects from an endpoint (`zmq_disconnect`); `Err(ENOENT)` if not connected.
     pub fn disconnect(&self, endpoint: &str) -> Result<()> {
-        self.endpoint_call(endpoint, zmq_sys::zmq_disconnect)
+        let result = self.endpoint_call(endpoint, zmq_sys::zmq_disconnect);
+        self.trace_endpoint("disconnect", endpoint, &result);
+        result
     }
 
     /// Connects a PEER socket and returns the peer's routing id (DRAFT).
@@ -341,10 +372,17 @@ impl Socket {
     /// caller can retry.
     #[inline]
     fn send_msg_raw(&self, msg: &mut Message, flags: i32) -> Result<()> {
+        // The length is gone once libzmq took the message: read it first, when wanted.
+        #[cfg(feature = "tracing")]
+        let len = zmq_trace_enabled!().then(|| msg.len());
         // SAFETY: live handle; the message is initialised and exclusively borrowed. On success
         // libzmq takes the content and leaves an empty message, which `msg`'s drop closes.
         check(unsafe { zmq_sys::zmq_msg_send(msg.raw_mut_ptr(), self.raw, flags) })?;
         msg.content_replaced();
+        #[cfg(feature = "tracing")]
+        if let Some(len) = len {
+            zmq_event!(trace, socket = ?self.raw, len, flags, "send");
+        }
         Ok(())
     }
 
@@ -435,6 +473,13 @@ impl Socket {
             return Err(error);
         }
         msg.content_replaced();
+        zmq_event!(
+            trace,
+            socket = ?self.raw,
+            len = rc,
+            more = msg.get_more(),
+            "recv"
+        );
         Ok(())
     }
 
@@ -451,6 +496,7 @@ impl Socket {
                 flags,
             )
         })?;
+        zmq_event!(trace, socket = ?self.raw, len = n, "recv");
         Ok(n as usize)
     }
 

@@ -603,7 +603,18 @@ macro_rules! sockopt_accessor {
         #[doc = ""]
         #[doc = sockopt_see_also!($sib)]
         pub fn $name(&self, value: sockopt_type!(set $kind)) -> Result<()> {
-            kinds::$kind::set(self, zmq_sys::$id, value)
+            let result = kinds::$kind::set(self, zmq_sys::$id, value);
+            zmq_event!(
+                debug,
+                option = stringify!($id),
+                setter = stringify!($name),
+                socket_type = ?self.get_socket_type().ok(),
+                socket = ?self.raw(),
+                result = ?result,
+            errno = result.as_ref().err().map(|e| e.to_raw()),
+                "set option"
+            );
+            result
         }
     };
     (dset $kind:ident [$($attr:tt)*] $id:ident $name:ident $sib:tt) => {
@@ -615,7 +626,18 @@ macro_rules! sockopt_accessor {
         #[doc = ""]
         #[doc = sockopt_see_also!($sib)]
         pub fn $name(&self, value: sockopt_type!(dset $kind)) -> Result<()> {
-            kinds::$kind::dset(self, zmq_sys::$id, value)
+            let result = kinds::$kind::dset(self, zmq_sys::$id, value);
+            zmq_event!(
+                debug,
+                option = stringify!($id),
+                setter = stringify!($name),
+                socket_type = ?self.get_socket_type().ok(),
+                socket = ?self.raw(),
+                result = ?result,
+            errno = result.as_ref().err().map(|e| e.to_raw()),
+                "set option"
+            );
+            result
         }
     };
 }
