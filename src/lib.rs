@@ -33,9 +33,13 @@ pub mod auth;
 mod context;
 mod error;
 mod flags;
+#[cfg(feature = "serde")]
+mod json;
 mod library;
 mod message;
 mod monitor;
+#[cfg(feature = "serde")]
+mod options;
 mod poll;
 mod proxy;
 pub mod reqrep;
@@ -48,8 +52,12 @@ pub use crate::error::{Error, Result};
 pub use crate::flags::{
     PollEvents, RecvFlags, SendFlags, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE,
 };
+#[cfg(feature = "serde")]
+pub use crate::json::JsonError;
 pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
+#[cfg(feature = "serde")]
+pub use crate::options::*;
 pub use crate::socket::{Sendable, Socket, SocketType};
 pub use crate::SocketType::*;
 
