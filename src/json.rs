@@ -1,54 +1,5 @@
-//! JSON messages: [`Socket::send_json`] and [`Socket::recv_json`] (feature `serde`).
-//!
-//! A JSON message is one frame holding a JSON text in UTF-8, which is what pyzmq's
-//! `send_json`/`recv_json` put on the wire, so the two interoperate in both directions:
-//!
-//! ```
-//! # fn main() -> Result<(), zmq::JsonError> {
-//! use serde::{Deserialize, Serialize};
-//!
-//! #[derive(Serialize, Deserialize, Debug, PartialEq)]
-//! struct Job {
-//!     id: u32,
-//!     tags: Vec<String>,
-//! }
-//!
-//! let ctx = zmq::Context::new();
-//! let pull = ctx.socket(zmq::PULL)?;
-//! pull.bind("inproc://json-doc")?;
-//! let push = ctx.socket(zmq::PUSH)?;
-//! push.connect("inproc://json-doc")?;
-//!
-//! let job = Job { id: 7, tags: vec!["größe".into()] };
-//! push.send_json(&job, 0)?;
-//! assert_eq!(pull.recv_json::<Job>(0)?, job);
-//!
-//! // What does not decode is an error that still holds the frame.
-//! push.send("{\"id\": \"seven\"}", 0)?;
-//! let err = pull.recv_json::<Job>(0).unwrap_err();
-//! assert_eq!(err.frames(), [b"{\"id\": \"seven\"}".to_vec()]);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Byte-for-byte differences from pyzmq
-//!
-//! Both sides parse each other's output; the texts differ only in spelling. pyzmq 27's
-//! `send_json` sends `json.dumps(obj).encode("utf-8")` with Python's defaults, while
-//! [`Socket::send_json`] sends `serde_json`'s compact form:
-//!
-//! | | pyzmq `send_json` | `Socket::send_json` |
-//! |---|---|---|
-//! | separators | `", "` and `": "` | `","` and `":"` (no spaces) |
-//! | non-ASCII text | escaped (`ensure_ascii`): `"\u00e9"`, and a surrogate pair `"\ud83d\ude00"` above U+FFFF | raw UTF-8 bytes |
-//! | key order | the dict's insertion order | the struct's field order (a map's own order) |
-//! | NaN, ±infinity | `NaN`, `Infinity`, `-Infinity` (not JSON) | `null` |
-//!
-//! So `{"a": [1, "é"]}` from pyzmq is `{"a":[1,"é"]}` from here. Python's `json.loads`
-//! accepts raw UTF-8; `serde_json` decodes `\uXXXX` escapes and surrogate pairs. The one
-//! value that does not cross: a float NaN or infinity sent by pyzmq makes
-//! [`Socket::recv_json`] fail with [`JsonError::Json`] (the frame kept), since `NaN` is not
-//! JSON.
+//! JSON messages: [`Socket::send_json`] and [`Socket::recv_json`] (feature `serde`), with
+//! [`JsonError`].
 
 use std::fmt;
 
@@ -180,12 +131,62 @@ impl From<JsonError> for std::io::Error {
     }
 }
 
-/// JSON messages (feature `serde`); see the [module docs](self) for the wire format.
+/// JSON messages (feature `serde`); [`Socket::send_json`] describes the wire format.
 impl Socket {
     /// Sends `value` as one frame of compact UTF-8 JSON (pyzmq's `recv_json` reads it).
     ///
     /// `flags` are those of [`Socket::send`] (`DONTWAIT`, `SNDMORE`). A value `serde_json`
     /// cannot write is [`JsonError::Encode`], and nothing is sent.
+    ///
+    /// A JSON message is one frame holding a JSON text in UTF-8, which is what pyzmq's
+    /// `send_json`/`recv_json` put on the wire, so the two interoperate in both directions:
+    ///
+    /// ```
+    /// # fn main() -> Result<(), zmq::JsonError> {
+    /// use serde::{Deserialize, Serialize};
+    ///
+    /// #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    /// struct Job {
+    ///     id: u32,
+    ///     tags: Vec<String>,
+    /// }
+    ///
+    /// let ctx = zmq::Context::new();
+    /// let pull = ctx.socket(zmq::PULL)?;
+    /// pull.bind("inproc://json-doc")?;
+    /// let push = ctx.socket(zmq::PUSH)?;
+    /// push.connect("inproc://json-doc")?;
+    ///
+    /// let job = Job { id: 7, tags: vec!["größe".into()] };
+    /// push.send_json(&job, 0)?;
+    /// assert_eq!(pull.recv_json::<Job>(0)?, job);
+    ///
+    /// // What does not decode is an error that still holds the frame.
+    /// push.send("{\"id\": \"seven\"}", 0)?;
+    /// let err = pull.recv_json::<Job>(0).unwrap_err();
+    /// assert_eq!(err.frames(), [b"{\"id\": \"seven\"}".to_vec()]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Byte-for-byte differences from pyzmq
+    ///
+    /// Both sides parse each other's output; the texts differ only in spelling. pyzmq 27's
+    /// `send_json` sends `json.dumps(obj).encode("utf-8")` with Python's defaults, while
+    /// this method sends `serde_json`'s compact form:
+    ///
+    /// | | pyzmq `send_json` | `Socket::send_json` |
+    /// |---|---|---|
+    /// | separators | `", "` and `": "` | `","` and `":"` (no spaces) |
+    /// | non-ASCII text | escaped (`ensure_ascii`): `"\u00e9"`, and a surrogate pair `"\ud83d\ude00"` above U+FFFF | raw UTF-8 bytes |
+    /// | key order | the dict's insertion order | the struct's field order (a map's own order) |
+    /// | NaN, ±infinity | `NaN`, `Infinity`, `-Infinity` (not JSON) | `null` |
+    ///
+    /// So `{"a": [1, "é"]}` from pyzmq is `{"a":[1,"é"]}` from here. Python's `json.loads`
+    /// accepts raw UTF-8; `serde_json` decodes `\uXXXX` escapes and surrogate pairs. The one
+    /// value that does not cross: a float NaN or infinity sent by pyzmq makes
+    /// [`Socket::recv_json`] fail with [`JsonError::Json`] (the frame kept), since `NaN` is not
+    /// JSON.
     pub fn send_json<T: Serialize + ?Sized>(&self, value: &T, flags: i32) -> Result<(), JsonError> {
         let text = serde_json::to_vec(value).map_err(JsonError::Encode)?;
         self.send(Message::from(text), flags)?;
@@ -193,7 +194,7 @@ impl Socket {
     }
 
     /// Receives one message that must be a single frame of UTF-8 JSON decoding as `T`
-    /// (what pyzmq's `send_json` sends).
+    /// (what pyzmq's `send_json` sends; [`Socket::send_json`] compares the two encodings).
     ///
     /// `flags` are those of [`Socket::recv_bytes`]. Whatever arrives is received whole; a
     /// message that does not decode is an error holding its frames: [`JsonError::Multipart`]

@@ -1,51 +1,5 @@
-//! [`SocketOptions`]: every settable socket option in one struct that serde reads from and
-//! writes to configuration files (feature `serde`), applied to a socket in one call.
-//!
-//! The struct is generated from the socket option table in `sockopt.rs`, like the accessors:
-//! one `Option` field per settable option, named after its setter without `set_`
-//! (`set_sndhwm` gives `sndhwm`, `set_curve_serverkey` gives `curve_serverkey`). `None`
-//! leaves the socket's value as it is. DRAFT options are fields only when the linked libzmq
-//! has the DRAFT API (`cfg(zmq_draft)`).
-//!
-//! ```
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let opts: zmq::SocketOptions = serde_json::from_str(
-//!     r#"{ "sndhwm": 5000, "linger": 0, "rcvtimeo": 250, "routing_id": "worker-1" }"#,
-//! )?;
-//! let ctx = zmq::Context::new();
-//! let socket = ctx.socket(zmq::DEALER)?;
-//! socket.apply_options(&opts)?;
-//! assert_eq!(socket.get_sndhwm()?, 5000);
-//! assert_eq!(socket.get_rcvtimeo()?, 250);
-//!
-//! // Unknown keys are rejected, naming the key.
-//! let err = serde_json::from_str::<zmq::SocketOptions>(r#"{ "sndhvm": 1 }"#).unwrap_err();
-//! assert!(err.to_string().contains("unknown socket option `sndhvm`"));
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! # Values in configuration files
-//!
-//! | option kind | field type | written as |
-//! |---|---|---|
-//! | integers, flags | `Option<i32>`, `u32`, `i64`, `u64`, `bool` | numbers, `true`/`false` |
-//! | durations (`linger`, `rcvtimeo`, `heartbeat_ivl`, ...) | `Option<i32>` | **milliseconds**, as libzmq takes them; -1 is infinite where libzmq allows it |
-//! | binary values (`routing_id`, `subscribe`, ...) | `Option<Vec<u8>>` | a string (its UTF-8 bytes) or a list of byte values; written back as a string when UTF-8 |
-//! | text (`zap_domain`, `socks_proxy`, ...) | `Option<String>` | a string |
-//! | CURVE keys | `Option<String>` | the 40-character Z85 text |
-//!
-//! An option that adds to a list in libzmq (`subscribe`, the accept filters, `metadata`)
-//! takes one value here; call its setter for more. Options that clear a value with `None`
-//! (`socks_proxy`, ...) can only be set from here. Two keys for the same libzmq option
-//! (`identity` is zmq 0.10's name of `routing_id`) in one document are an error.
-//!
-//! # Secrets
-//!
-//! `curve_secretkey`, `plain_password` and the other options whose name says `secret`,
-//! `password` or `key_pem` print as `<redacted>` in `Debug` and `Display` and in an
-//! [`ApplyError`]'s value, so logging a `SocketOptions` does not leak them. `Serialize` writes
-//! them in full: that is how a configuration file is written.
+//! [`SocketOptions`], a second expansion of the socket option table (feature `serde`): the
+//! struct, its serde impls, and applying it to / reading it from a socket.
 
 // The deprecated libzmq options have fields too; their uses here are not the user's.
 #![allow(deprecated)]
@@ -58,8 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::Error;
 use crate::socket::Socket;
+// For the intra-doc links of the table's row docs, which the fields repeat.
+#[allow(unused_imports)]
+use crate::sockopt::MAX_TOPIC_LEN;
 
-/// The field type of each option kind (see the module docs' table).
+/// The field type of each option kind (see the table in `SocketOptions`' docs).
 macro_rules! field_type {
     (i32) => { i32 };
     (u32) => { u32 };
@@ -198,13 +155,58 @@ macro_rules! under_row_cfg {
 macro_rules! socket_options_struct {
     ($( [$($attr:tt)*] $id:ident $kind:ident $get:tt $set:ident [$($typed:tt)*] ; )*) => {
         pastey::paste! {
-            /// Every settable socket option, each `None` (leave as is) or a value; generated
-            /// from the socket option table. See the [module docs](self) for the value forms.
+            /// Every settable socket option, each `None` (leave as is) or a value, for serde to read from
+            /// and write to configuration files (feature `serde`); applied to a socket in one call with
+            /// [`Socket::apply_options`], read back with [`SocketOptions::read_from`].
             ///
-            /// Deserialize it from any serde format (unknown keys are an error naming the
-            /// key), apply it with [`Socket::apply_options`], read a socket's values with
-            /// [`SocketOptions::read_from`]. `Debug` and `Display` show only the options that
-            /// are set, secrets redacted.
+            /// The struct is generated from the socket option table in `sockopt.rs`, like the accessors:
+            /// one `Option` field per settable option, named after its setter without `set_`
+            /// (`set_sndhwm` gives `sndhwm`, `set_curve_serverkey` gives `curve_serverkey`). `None`
+            /// leaves the socket's value as it is. DRAFT options are fields only when the linked libzmq
+            /// has the DRAFT API (`cfg(zmq_draft)`).
+            ///
+            /// ```
+            /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+            /// let opts: zmq::SocketOptions = serde_json::from_str(
+            ///     r#"{ "sndhwm": 5000, "linger": 0, "rcvtimeo": 250, "routing_id": "worker-1" }"#,
+            /// )?;
+            /// let ctx = zmq::Context::new();
+            /// let socket = ctx.socket(zmq::DEALER)?;
+            /// socket.apply_options(&opts)?;
+            /// assert_eq!(socket.get_sndhwm()?, 5000);
+            /// assert_eq!(socket.get_rcvtimeo()?, 250);
+            ///
+            /// // Unknown keys are rejected, naming the key.
+            /// let err = serde_json::from_str::<zmq::SocketOptions>(r#"{ "sndhvm": 1 }"#).unwrap_err();
+            /// assert!(err.to_string().contains("unknown socket option `sndhvm`"));
+            /// # Ok(())
+            /// # }
+            /// ```
+            ///
+            /// # Values in configuration files
+            ///
+            /// | option kind | field type | written as |
+            /// |---|---|---|
+            /// | integers, flags | `Option<i32>`, `u32`, `i64`, `u64`, `bool` | numbers, `true`/`false` |
+            /// | durations (`linger`, `rcvtimeo`, `heartbeat_ivl`, ...) | `Option<i32>` | **milliseconds**, as libzmq takes them; -1 is infinite where libzmq allows it |
+            /// | binary values (`routing_id`, `subscribe`, ...) | `Option<Vec<u8>>` | a string (its UTF-8 bytes) or a list of byte values; written back as a string when UTF-8 |
+            /// | text (`zap_domain`, `socks_proxy`, ...) | `Option<String>` | a string |
+            /// | CURVE keys | `Option<String>` | the 40-character Z85 text |
+            ///
+            /// An option that adds to a list in libzmq (`subscribe`, the accept filters, `metadata`)
+            /// takes one value here; call its setter for more. Options whose setter clears them with
+            /// `None` (`socks_proxy`, ...) can be set from here, not cleared. Two keys for the same
+            /// libzmq option (`identity` is zmq 0.10's name of `routing_id`) in one document are an
+            /// error.
+            ///
+            /// # Secrets
+            ///
+            /// `curve_secretkey`, `plain_password` and the other options whose name says `secret`,
+            /// `password` or `key_pem` print as `<redacted>` in `Debug` and `Display` and in an
+            /// [`ApplyError`]'s value, so logging a `SocketOptions` does not leak them. `Serialize` writes
+            /// them in full: that is how a configuration file is written.
+            ///
+            /// `Debug` and `Display` show only the options that are set, secrets redacted.
             #[derive(Clone, Default, PartialEq, Eq)]
             #[non_exhaustive]
             pub struct SocketOptions {
@@ -258,6 +260,11 @@ macro_rules! socket_options_struct {
                 /// UTF-8 stay `None`; of two fields for one option (`identity`,
                 /// `routing_id`) only the later is filled. Other errors (`ETERM`, ...) are
                 /// returned.
+                ///
+                /// The result describes the socket; it is not a recipe to clone it with
+                /// [`SocketOptions::apply_to`]: it holds every default too, and some of those
+                /// change a socket when set (the unset `curve_serverkey` reads back as zeros,
+                /// and setting any server key makes a socket a CURVE client).
                 pub fn read_from(socket: &Socket) -> Result<SocketOptions, Error> {
                     let mut options = SocketOptions::default();
                     $(

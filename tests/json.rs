@@ -51,6 +51,9 @@ fn typed_round_trip_and_compact_utf8_on_the_wire() {
     push.send_json(&[1, 2, 3][..], 0).unwrap();
     assert_eq!(pull.recv_json::<String>(0).unwrap(), "text");
     assert_eq!(pull.recv_json::<Vec<u8>>(0).unwrap(), [1, 2, 3]);
+    // Not-a-number and infinities have no JSON form: serde_json writes null.
+    push.send_json(&[f64::NAN, f64::INFINITY], 0).unwrap();
+    assert_eq!(pull.recv_bytes(0).unwrap(), b"[null,null]");
 }
 
 #[test]

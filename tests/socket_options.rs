@@ -18,7 +18,7 @@ fn sample(kind: &str) -> Value {
     match kind {
         "bool" => json!(true),
         "bytes" | "cstr" | "ocstr" | "obin" => json!("x"),
-        "key" => json!("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"),
+        "key" => json!("Z1%cwfpF3s:zd=w8(6zh@:mNM>!ii&qxBszB7Z}T"),
         _ => json!(1),
     }
 }
@@ -54,7 +54,7 @@ fn every_settable_option_in_the_table_is_a_field() {
     }
     // DRAFT options are fields exactly when the linked libzmq has the DRAFT API.
     assert_eq!(keys.contains("hello_msg"), cfg!(zmq_draft));
-    assert_eq!(cfg!(zmq_draft), zmq::has("draft"));
+    assert_eq!(Some(cfg!(zmq_draft)), zmq::has("draft"));
     // A sanity floor: libzmq 4.3.5 has over 70 settable stable options.
     assert!(keys.len() > 70, "{}", keys.len());
 }
@@ -114,7 +114,7 @@ fn populated() -> SocketOptions {
     o.subscribe = Some(b"topic/".to_vec());
     o.zap_domain = Some("global ☃".into());
     o.socks_proxy = Some("127.0.0.1:1080".into());
-    o.curve_serverkey = Some("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7".into());
+    o.curve_serverkey = Some("Z1%cwfpF3s:zd=w8(6zh@:mNM>!ii&qxBszB7Z}T".into());
     o
 }
 
