@@ -116,18 +116,52 @@ macro_rules! de_value {
 /// Keeps the rows of the table that have a setter, then hands them to
 /// `socket_options_struct!` (read-only options such as `ZMQ_EVENTS` have no field).
 macro_rules! settable_rows {
-    (@keep [$($kept:tt)*]) => {
-        socket_options_struct! { $($kept)* }
-    };
-    (@keep [$($kept:tt)*] [$($attr:tt)*] $id:ident $kind:ident $get:tt - [$($typed:tt)*] ;
+    // Two rows a step (each kept or skipped), so the recursion stays well inside the
+    // default `recursion_limit` as the table grows.
+    (@keep [$($kept:tt)*]
+        [$($a1:tt)*] $i1:ident $k1:ident $g1:tt - [$($t1:tt)*] ;
+        [$($a2:tt)*] $i2:ident $k2:ident $g2:tt - [$($t2:tt)*] ;
         $($rest:tt)*) => {
         settable_rows! { @keep [$($kept)*] $($rest)* }
     };
-    (@keep [$($kept:tt)*] [$($attr:tt)*] $id:ident $kind:ident $get:tt $set:ident
-        [$($typed:tt)*] ; $($rest:tt)*) => {
+    (@keep [$($kept:tt)*]
+        [$($a1:tt)*] $i1:ident $k1:ident $g1:tt - [$($t1:tt)*] ;
+        [$($a2:tt)*] $i2:ident $k2:ident $g2:tt $s2:ident [$($t2:tt)*] ;
+        $($rest:tt)*) => {
         settable_rows! {
-            @keep [$($kept)* [$($attr)*] $id $kind $get $set [$($typed)*] ;] $($rest)*
+            @keep [$($kept)* [$($a2)*] $i2 $k2 $g2 $s2 [$($t2)*] ;] $($rest)*
         }
+    };
+    (@keep [$($kept:tt)*]
+        [$($a1:tt)*] $i1:ident $k1:ident $g1:tt $s1:ident [$($t1:tt)*] ;
+        [$($a2:tt)*] $i2:ident $k2:ident $g2:tt - [$($t2:tt)*] ;
+        $($rest:tt)*) => {
+        settable_rows! {
+            @keep [$($kept)* [$($a1)*] $i1 $k1 $g1 $s1 [$($t1)*] ;] $($rest)*
+        }
+    };
+    (@keep [$($kept:tt)*]
+        [$($a1:tt)*] $i1:ident $k1:ident $g1:tt $s1:ident [$($t1:tt)*] ;
+        [$($a2:tt)*] $i2:ident $k2:ident $g2:tt $s2:ident [$($t2:tt)*] ;
+        $($rest:tt)*) => {
+        settable_rows! {
+            @keep [
+                $($kept)*
+                [$($a1)*] $i1 $k1 $g1 $s1 [$($t1)*] ;
+                [$($a2)*] $i2 $k2 $g2 $s2 [$($t2)*] ;
+            ] $($rest)*
+        }
+    };
+    // The last row of an odd count, and the end.
+    (@keep [$($kept:tt)*] [$($attr:tt)*] $id:ident $kind:ident $get:tt - [$($typed:tt)*] ;) => {
+        settable_rows! { @keep [$($kept)*] }
+    };
+    (@keep [$($kept:tt)*] [$($attr:tt)*] $id:ident $kind:ident $get:tt $set:ident
+        [$($typed:tt)*] ;) => {
+        settable_rows! { @keep [$($kept)* [$($attr)*] $id $kind $get $set [$($typed)*] ;] }
+    };
+    (@keep [$($kept:tt)*]) => {
+        socket_options_struct! { $($kept)* }
     };
     ($($rows:tt)*) => {
         settable_rows! { @keep [] $($rows)* }
