@@ -36,9 +36,13 @@ pub mod auth;
 mod context;
 mod error;
 mod flags;
+#[cfg(feature = "serde")]
+mod json;
 mod library;
 mod message;
 mod monitor;
+#[cfg(feature = "serde")]
+mod options;
 mod poll;
 pub mod poller;
 mod proxy;
@@ -57,11 +61,15 @@ pub use crate::error::{Error, Result};
 pub use crate::flags::{
     PollEvents, RecvFlags, SendFlags, DONTWAIT, POLLERR, POLLIN, POLLOUT, SNDMORE,
 };
+#[cfg(feature = "serde")]
+pub use crate::json::JsonError;
 pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
 pub use crate::poller::PollSet;
 #[cfg(zmq_draft)]
 pub use crate::poller::Poller;
+#[cfg(feature = "serde")]
+pub use crate::options::*;
 pub use crate::socket::{Sendable, Socket, SocketType};
 #[cfg(zmq_timers)]
 pub use crate::timers::{TimerId, Timers};

@@ -754,6 +754,25 @@ macro_rules! socket_options {
         pub const SOCKET_OPTIONS: &[OptionInfo] = &[
             $( option_info!([$(#[$($meta)*])*] $id $kind $get $set $($dget $dset)?), )*
         ];
+
+        socket_option_rows_macro!($( [$(#[$($meta)*])*] $id $kind $get $set [$($dget $dset)?] ; )*);
+    };
+}
+
+/// Defines `socket_option_rows!(callback)`, which hands the whole socket option table to
+/// `callback! { [attributes] ZMQ_ID kind getter setter [typed_getter typed_setter]; ... }`,
+/// for a second expansion of the same table outside this module (feature `serde`'s
+/// `SocketOptions`). Kept apart from the accessor macros above.
+macro_rules! socket_option_rows_macro {
+    ($($row:tt)*) => {
+        #[cfg(feature = "serde")]
+        macro_rules! socket_option_rows {
+            ($callback:ident) => {
+                $callback! { $($row)* }
+            };
+        }
+        #[cfg(feature = "serde")]
+        pub(crate) use socket_option_rows;
     };
 }
 
