@@ -65,11 +65,11 @@ pub use crate::flags::{
 pub use crate::json::JsonError;
 pub use crate::library::{check_library, has, has_capability, version};
 pub use crate::message::Message;
+#[cfg(feature = "serde")]
+pub use crate::options::*;
 pub use crate::poller::PollSet;
 #[cfg(zmq_draft)]
 pub use crate::poller::Poller;
-#[cfg(feature = "serde")]
-pub use crate::options::*;
 pub use crate::socket::{Sendable, Socket, SocketType};
 #[cfg(zmq_timers)]
 pub use crate::timers::{TimerId, Timers};

@@ -123,17 +123,25 @@ fn mailboxes_use_eventfds() {
 #[test]
 fn io_threads_carry_their_names() {
     let ctx = zmq::Context::new();
-    // The I/O thread and the reaper start with the first socket.
+    // The I/O thread and the reaper start with the first socket and name themselves once
+    // running (until then they carry the creating thread's name), so look for a while.
     let _socket = ctx.socket(zmq::PAIR).unwrap();
-    let names: Vec<String> = fs::read_dir("/proc/self/task")
-        .unwrap()
-        .filter_map(|e| fs::read_to_string(e.ok()?.path().join("comm")).ok())
-        .map(|n| n.trim().to_string())
-        .collect();
-    assert!(
-        names.iter().any(|n| n.starts_with("ZMQbg/IO/")),
-        "no thread named ZMQbg/IO/*: {names:?}"
-    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let names: Vec<String> = fs::read_dir("/proc/self/task")
+            .unwrap()
+            .filter_map(|e| fs::read_to_string(e.ok()?.path().join("comm")).ok())
+            .map(|n| n.trim().to_string())
+            .collect();
+        if names.iter().any(|n| n.starts_with("ZMQbg/IO/")) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no thread named ZMQbg/IO/* within 5 s: {names:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 #[test]
