@@ -565,6 +565,23 @@ macro_rules! sockopt_see_also {
     };
 }
 
+/// The `debug` event of an option setter (feature `tracing`; nothing without it): the option
+/// and setter names and the outcome, never the value (some options are keys or passwords).
+macro_rules! sockopt_set_event {
+    ($socket:ident, $id:ident, $name:ident, $result:ident) => {
+        zmq_event!(
+            debug,
+            option = stringify!($id),
+            setter = stringify!($name),
+            socket_type = ?$socket.get_socket_type().ok(),
+            socket = ?$socket.raw(),
+            result = ?$result,
+            errno = $result.as_ref().err().map(|e| e.to_raw()),
+            "set option"
+        );
+    };
+}
+
 /// One accessor of one socket option: `(role kind [attributes] ZMQ_ID name sibling)`.
 /// Roles: `get`/`set` (zmq 0.10-style types), `dget`/`dset` (the typed extras). A name of `-`
 /// generates nothing. The kind's `impl` block does the work.
@@ -604,16 +621,7 @@ macro_rules! sockopt_accessor {
         #[doc = sockopt_see_also!($sib)]
         pub fn $name(&self, value: sockopt_type!(set $kind)) -> Result<()> {
             let result = kinds::$kind::set(self, zmq_sys::$id, value);
-            zmq_event!(
-                debug,
-                option = stringify!($id),
-                setter = stringify!($name),
-                socket_type = ?self.get_socket_type().ok(),
-                socket = ?self.raw(),
-                result = ?result,
-            errno = result.as_ref().err().map(|e| e.to_raw()),
-                "set option"
-            );
+            sockopt_set_event!(self, $id, $name, result);
             result
         }
     };
@@ -627,16 +635,7 @@ macro_rules! sockopt_accessor {
         #[doc = sockopt_see_also!($sib)]
         pub fn $name(&self, value: sockopt_type!(dset $kind)) -> Result<()> {
             let result = kinds::$kind::dset(self, zmq_sys::$id, value);
-            zmq_event!(
-                debug,
-                option = stringify!($id),
-                setter = stringify!($name),
-                socket_type = ?self.get_socket_type().ok(),
-                socket = ?self.raw(),
-                result = ?result,
-            errno = result.as_ref().err().map(|e| e.to_raw()),
-                "set option"
-            );
+            sockopt_set_event!(self, $id, $name, result);
             result
         }
     };
