@@ -440,6 +440,29 @@ extern "C" fn free_vec(data: *mut c_void, hint: *mut c_void) {
     });
 }
 
+impl Message {
+    /// `zmq_msg_init_data`: a message over `len` bytes at `data` that libzmq releases by
+    /// calling `free(data, hint)` once it is done with them; `None` if libzmq refused (then
+    /// the bytes are still the caller's to free).
+    ///
+    /// # Safety
+    /// `data` must point to `len` readable bytes that stay valid and unchanged until `free`
+    /// is called, and `free` must release them exactly once given `hint`.
+    unsafe fn init_data(
+        data: *mut u8,
+        len: usize,
+        free: extern "C" fn(*mut c_void, *mut c_void),
+        hint: *mut c_void,
+    ) -> Option<Message> {
+        let mut msg = zmq_sys::zmq_msg_t::default();
+        // SAFETY: forwarded to the caller; libzmq writes only the struct we pass.
+        let rc = unsafe {
+            zmq_sys::zmq_msg_init_data(&mut msg, data as *mut c_void, len, Some(free), hint)
+        };
+        (rc != -1).then(|| Message::from_initialised(msg))
+    }
+}
+
 impl From<Vec<u8>> for Message {
     /// Zero-copy: libzmq takes the vector's allocation as it is (no shrink to fit) and frees
     /// it through Rust's allocator, with its original capacity, when done. A payload of at
@@ -451,26 +474,16 @@ impl From<Vec<u8>> for Message {
         }
         let mut data = std::mem::ManuallyDrop::new(data);
         let (ptr, len, capacity) = (data.as_mut_ptr(), data.len(), data.capacity());
-        let mut msg = zmq_sys::zmq_msg_t::default();
         // SAFETY: `ptr` points to `capacity >= len` bytes owned by us, whose ownership passes
         // to libzmq here; free_vec releases them with the original layout, using the capacity
         // carried in the hint (an integer in a pointer, never dereferenced).
-        let rc = unsafe {
-            zmq_sys::zmq_msg_init_data(
-                &mut msg,
-                ptr as *mut c_void,
-                len,
-                Some(free_vec),
-                capacity as *mut c_void,
-            )
-        };
-        if rc == -1 {
+        let msg = unsafe { Message::init_data(ptr, len, free_vec, capacity as *mut c_void) };
+        msg.unwrap_or_else(|| {
             // Ownership did not pass: free the buffer ourselves before reporting the failure.
             // SAFETY: libzmq did not take the buffer; we still own it.
             unsafe { drop(Vec::from_raw_parts(ptr, len, capacity)) };
-            alloc_failed(len);
-        }
-        Message::from_initialised(msg)
+            alloc_failed(len)
+        })
     }
 }
 
@@ -512,24 +525,14 @@ impl Message {
             (bytes.as_ptr(), bytes.len())
         };
         let hint = Box::into_raw(owner);
-        let mut msg = zmq_sys::zmq_msg_t::default();
         // SAFETY: `ptr` and `len` describe bytes owned by the boxed owner behind `hint`, which
         // passes to libzmq here and stays alive (and unmoved) until libzmq calls free_owner,
         // which drops it once. libzmq only reads the bytes of a message it did not allocate.
-        let rc = unsafe {
-            zmq_sys::zmq_msg_init_data(
-                &mut msg,
-                ptr as *mut c_void,
-                len,
-                Some(free_owner::<T>),
-                hint as *mut c_void,
-            )
-        };
-        if rc == -1 {
+        let msg = unsafe { Message::init_data(ptr as *mut u8, len, free_owner::<T>, hint.cast()) };
+        msg.unwrap_or_else(|| {
             // SAFETY: libzmq did not take the owner; it is still ours to drop.
             unsafe { drop(Box::from_raw(hint)) };
-            alloc_failed(len);
-        }
-        Message::from_initialised(msg)
+            alloc_failed(len)
+        })
     }
 }
